@@ -4,8 +4,19 @@ import type Anthropic from "@anthropic-ai/sdk";
  * A model call in Anthropic Messages form, minus transport concerns (stream flag, metadata).
  * The cache key is derived from exactly these fields (plus the tenant), so anything that changes
  * the answer must live here.
+ * (SDK 1.14's namespace does not export MessageCreateParamsBase; the non-streaming params are that
+ * base plus `stream?: false`, which the Omit removes, so this is the same shape.)
  */
-export type ModelRequest = Omit<Anthropic.MessageCreateParamsBase, "stream" | "metadata">;
+export type ModelRequest = Omit<Anthropic.MessageCreateParamsNonStreaming, "stream" | "metadata"> & {
+  /**
+   * Sampling parameters. SDK 1.14's types no longer declare them (the API deprecated them for its
+   * newest models), but the wire format still carries them, agents are defined with a
+   * temperature, and the cache key must include them.
+   */
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+};
 
 /** The Anthropic streaming event vocabulary: message_start, content_block_*, message_delta, message_stop, ping. */
 export type ModelStreamEvent = Anthropic.RawMessageStreamEvent;

@@ -1,0 +1,18 @@
+import "server-only";
+import { describeDeployment, getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db";
+import { logger } from "@/lib/log";
+
+/**
+ * Runs once when the server process starts (from instrumentation.ts): validates configuration,
+ * opens and migrates the database, so a broken deployment fails at start, not at first request.
+ */
+export async function boot(): Promise<void> {
+  const log = logger.child("boot");
+  const config = getConfig();
+  const deployment = describeDeployment(config);
+  const db = await getDb();
+  log.info(
+    `database ${db.kind} ready (${db.migrations} migrations); store ${deployment.store}; provider ${deployment.provider}`,
+  );
+}

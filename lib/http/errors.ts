@@ -1,0 +1,76 @@
+import "server-only";
+import { ZodError } from "zod";
+import { AppError, isAppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
+}
+
+/** Turns a zod failure into a validation error naming the first offending field. */
+export function fromZodError(error: ZodError): AppError {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join(".") || undefined;
+  const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "invalid request";
+  return new AppError("validation_failed", message, {
+    field,
+    details: {
+      issues: error.issues
+        .slice(0, 10)
+        .map((i) => ({ field: i.path.map(String).join("."), message: i.message })),
+    },
+  });
+}
+
+/** Translates Prisma's known request errors into our vocabulary at the boundary. */
+function fromPrismaError(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^P\d{4}$/.test(code)) return undefined;
+  if (code === "P2002") {
+    const target = (error as { meta?: { target?: unknown } }).meta?.target;
+    const field = Array.isArray(target)
+      ? target.filter((t) => t !== "teamId").join(",")
+      : undefined;
+    return new AppError("conflict", `${field || "value"} already exists`, { field });
+  }
+  if (code === "P2025") return new AppError("not_found", "not found");
+  return undefined;
+}
+
+/** Any thrown value → an AppError. Unknown errors become a bare "internal" with no internals. */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  if (error instanceof ZodError) return fromZodError(error);
+  return fromPrismaError(error) ?? new AppError("internal", "internal error", { cause: error });
+}
+
+export function errorResponse(error: unknown, headers?: HeadersInit): Response {
+  const appError = toAppError(error);
+  if (appError.status >= 500) {
+    logger
+      .child("http")
+      .error(appError.code === "internal" ? "unhandled error" : appError.message, {
+        code: appError.code,
+        cause:
+          appError.cause instanceof Error ? appError.cause.stack : String(appError.cause ?? ""),
+      });
+  }
+  const body: ErrorBody = {
+    error: {
+      code: appError.code,
+      // 5xx bodies never carry internals: the code says what class of failure it was.
+      message: appError.code === "internal" ? "internal error" : appError.message,
+      ...(appError.field ? { field: appError.field } : {}),
+      ...(appError.details && appError.status < 500 ? { details: appError.details } : {}),
+    },
+  };
+  const responseHeaders = new Headers(headers);
+  if (appError.retryAfterMs !== undefined) {
+    responseHeaders.set(
+      "retry-after",
+      String(Math.max(1, Math.ceil(appError.retryAfterMs / 1000))),
+    );
+  }
+  return Response.json(body, { status: appError.status, headers: responseHeaders });
+}

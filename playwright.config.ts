@@ -1,0 +1,52 @@
+import { defineConfig } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+const baseURL = `http://127.0.0.1:${PORT}`;
+
+// Debian's Chromium; Playwright's own browser download cannot work offline.
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    // A fresh embedded data directory per run; with DATABASE_URL the caller provides a fresh database.
+    command: `rm -rf .data/e2e && node_modules/.bin/next start -p ${PORT} -H 127.0.0.1`,
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATA_DIR: ".data/e2e",
+      NEXT_TELEMETRY_DISABLED: "1",
+      // Every agent runs on the built-in simulator in tests, whatever the developer's shell has.
+      ANTHROPIC_API_KEY: "",
+      ...(process.env.DATABASE_URL && !process.env.CACHE_HMAC_SECRET
+        ? { CACHE_HMAC_SECRET: "e2e-only-secret-0123456789abcdef0123456789" }
+        : {}),
+    },
+  },
+});
