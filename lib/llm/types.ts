@@ -7,7 +7,10 @@ import type Anthropic from "@anthropic-ai/sdk";
  * (SDK 1.14's namespace does not export MessageCreateParamsBase; the non-streaming params are that
  * base plus `stream?: false`, which the Omit removes, so this is the same shape.)
  */
-export type ModelRequest = Omit<Anthropic.MessageCreateParamsNonStreaming, "stream" | "metadata"> & {
+export type ModelRequest = Omit<
+  Anthropic.MessageCreateParamsNonStreaming,
+  "stream" | "metadata"
+> & {
   /**
    * Sampling parameters. SDK 1.14's types no longer declare them (the API deprecated them for its
    * newest models), but the wire format still carries them, agents are defined with a

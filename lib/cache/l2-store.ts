@@ -1,0 +1,43 @@
+/**
+ * One L2 row, shaped like the CacheEntry model in prisma/schema.prisma. The Prisma-backed store
+ * lives elsewhere; the cache core only sees this interface, so it is testable without a database.
+ */
+export interface StoredEntry {
+  /** SHA-256 hex of the canonical request and tenant (see cacheKey). */
+  key: string;
+  teamId: string;
+  agentId: string | null;
+  model: string;
+  /**
+   * The canonical request, for inspection and cache warming. With encryption at rest on it is
+   * `{ encrypted: "<base64>" }`, since the prompt is as sensitive as the answer.
+   */
+  request: unknown;
+  /** Response JSON text, or base64 AES-256-GCM ciphertext when `encrypted`. */
+  response: string;
+  encrypted: boolean;
+  /** HMAC-SHA256 hex over key, tenant, model and `response` as stored. */
+  hmac: string;
+  /** Bytes of `response` as stored. */
+  sizeBytes: number;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+  hitCount: number;
+  createdAt: Date;
+  lastHitAt: Date;
+  /** null: no expiry (the row can still be evicted by size or age in SQL). */
+  expiresAt: Date | null;
+}
+
+/** The shared, persistent tier. Implementations must be safe to call concurrently. */
+export interface L2Store {
+  /** The row for key, or null. Expiry and integrity are the caller's to check. */
+  get(key: string): Promise<StoredEntry | null>;
+  /** Inserts or replaces the row for entry.key. */
+  put(entry: StoredEntry): Promise<void>;
+  /** Deletes the row for key; a missing row is not an error. */
+  delete(key: string): Promise<void>;
+  /** Records a hit: hitCount + 1 and lastHitAt = at; a missing row is not an error. */
+  touch(key: string, at: Date): Promise<void>;
+}

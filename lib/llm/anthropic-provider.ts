@@ -1,0 +1,117 @@
+import "server-only";
+
+import Anthropic from "@anthropic-ai/sdk";
+import { AppError } from "@/lib/errors";
+import { mapUpstreamError } from "./map-error";
+import type { CallOptions, ModelRequest, ModelResponse, ModelStreamEvent, Provider } from "./types";
+
+/** The SDK's log levels; "off" silences it (tests that provoke broken streams use it). */
+export type AnthropicLogLevel = "off" | "error" | "warn" | "info" | "debug";
+
+export interface AnthropicProviderOptions {
+  /** The upstream API key, sent as `Authorization: Bearer …`. Never logged or put in errors. */
+  apiKey: string;
+  /** e.g. `https://api.anthropic.com` or the simulator's `url`. Passed explicitly so the SDK never falls back to ANTHROPIC_BASE_URL. */
+  baseURL: string;
+  /** Reported as `Provider.kind`; behaviour is identical, the simulator speaks the same protocol. */
+  kind: "anthropic" | "simulator";
+  /** Extra headers on every request (e.g. `anthropic-beta`). */
+  defaultHeaders?: Record<string, string>;
+  /**
+   * A fetch implementation, e.g. to route through an undici Agent with a larger pool or to script
+   * failures in tests.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+  /** @default "warn" */
+  logLevel?: AnthropicLogLevel;
+}
+
+/** A Provider over @anthropic-ai/sdk, plus the non-streaming call the gateway's JSON path needs. */
+export interface AnthropicProvider extends Provider {
+  /** One non-streamed call; errors mapped like `stream`'s. */
+  complete(request: ModelRequest, options?: CallOptions): Promise<ModelResponse>;
+}
+
+/**
+ * The SDK arms a `setTimeout(ms)` around each fetch; anything above 2^31-1 fires at once, so this
+ * is the largest "never" it understands (~24.8 days). Timeouts belong to the caller's signal.
+ */
+const NO_TIMEOUT_MS = 2 ** 31 - 1;
+
+export function createAnthropicProvider(options: AnthropicProviderOptions): AnthropicProvider {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    // The orchestrator owns retries (with a bound on retry-after); the SDK's would double them.
+    maxRetries: 0,
+    timeout: NO_TIMEOUT_MS,
+    defaultHeaders: options.defaultHeaders,
+    fetch: options.fetch,
+    logLevel: options.logLevel ?? "warn",
+  });
+  const redact = [options.apiKey];
+
+  async function* stream(
+    request: ModelRequest,
+    callOptions: CallOptions = {},
+  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
+    const { signal } = callOptions;
+    if (signal?.aborted) throw mapUpstreamError(signal.reason, { signal, redact });
+
+    let iterator: AsyncIterator<ModelStreamEvent>;
+    try {
+      const sdkStream = await client.messages.create({ ...request, stream: true }, { signal });
+      iterator = sdkStream[Symbol.asyncIterator]();
+    } catch (error) {
+      throw mapUpstreamError(error, { signal, redact });
+    }
+
+    let yielded = 0;
+    let finished = false;
+    let sawMessageStop = false;
+    try {
+      for (;;) {
+        let result: IteratorResult<ModelStreamEvent>;
+        try {
+          result = await iterator.next();
+        } catch (error) {
+          finished = true;
+          throw mapUpstreamError(error, { signal, midStream: yielded > 0, redact });
+        }
+        if (result.done) break;
+        if (result.value.type === "message_stop") sawMessageStop = true;
+        yielded++;
+        yield result.value;
+      }
+      finished = true;
+    } finally {
+      // The consumer stopped early (break / return): the SDK's iterator aborts the HTTP request.
+      if (!finished) await iterator.return?.();
+    }
+
+    // The SDK ends a stream *silently* when its request is aborted, so look at the signal here.
+    if (signal?.aborted) {
+      throw mapUpstreamError(signal.reason, { signal, midStream: yielded > 0, redact });
+    }
+    if (!sawMessageStop) {
+      throw new AppError("stream_interrupted", "The model stream ended before message_stop", {
+        details: { midStream: yielded > 0, reason: "truncated" },
+      });
+    }
+  }
+
+  async function complete(
+    request: ModelRequest,
+    callOptions: CallOptions = {},
+  ): Promise<ModelResponse> {
+    const { signal } = callOptions;
+    try {
+      return await client.messages.create({ ...request, stream: false }, { signal });
+    } catch (error) {
+      throw mapUpstreamError(error, { signal, redact });
+    }
+  }
+
+  return { kind: options.kind, stream, complete };
+}
