@@ -9,6 +9,8 @@ const nextConfig = {
     "pg",
     "ioredis",
   ],
+  // Lets parallel builds (several developers' checks on one machine) keep separate outputs.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
 };

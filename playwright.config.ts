@@ -41,6 +41,8 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       DATA_DIR: ".data/e2e",
+      // Every spec signs up fresh accounts from one address; the default (10/min) would throttle the suite.
+      RATE_LIMIT_SIGN_IN_PER_MINUTE: "500",
       NEXT_TELEMETRY_DISABLED: "1",
       // Every agent runs on the built-in simulator in tests, whatever the developer's shell has.
       ANTHROPIC_API_KEY: "",

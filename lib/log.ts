@@ -14,7 +14,7 @@ const ORDER: Record<Level | "silent", number> = {
 const SECRET_PATTERNS = [
   /sk-ant-[A-Za-z0-9_-]+/g,
   /ens_[A-Za-z0-9_-]{8,}/g,
-  /(authorization|x-api-key|token|secret|password)(["':= ]+)([^\s"',}]+)/gi,
+  /(authorization|x-api-key|api[_-]?key|token|secret|password)(["']?\s*[:=]\s*["']?(?:bearer\s+)?)([^\s"',}]+)/gi,
 ];
 
 export function redact(text: string): string {

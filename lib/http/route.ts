@@ -1,27 +1,88 @@
 import "server-only";
+import { type Principal, type Role, assertSameOrigin, authenticate, principalId, requireRole } from "@/lib/auth";
+import { type PrismaClient, getPrisma } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { errorResponse } from "./errors";
+import { type RateLimitGroup, checkRateLimit, clientIp } from "./rate-limit";
 
-type Params = Record<string, string | string[]>;
+type Params = Record<string, string>;
 
-export interface RouteContext<P extends Params = Params> {
+export interface RouteContext<P extends Params, Who> {
   request: Request;
   params: P;
+  principal: Who;
+  prisma: PrismaClient;
 }
 
+interface Options {
+  /** Rate-limit group this route counts against. @default "api" for signed-in routes */
+  rateLimit?: RateLimitGroup | false;
+}
+
+type NextHandler = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
+
 /**
- * The one wrapper every route handler goes through: it owns the try/catch and the error
- * mapping, so handlers just parse, delegate and respond, and throw AppError when they must.
- * (Authentication and rate limiting join here as the guard.)
+ * The one wrapper every route handler goes through. It owns, in order: authentication (API key
+ * or session), CSRF for cookie writes, role check, rate limiting, and the mapping of any thrown
+ * error to a JSON error response. Handlers parse, delegate, respond, and scope every query to
+ * `principal.teamId`.
  */
 export function route<P extends Params = Params>(
-  handler: (ctx: RouteContext<P>) => Promise<Response> | Response,
-) {
-  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+  options: Options & { role: Role },
+  handler: (ctx: RouteContext<P, Principal>) => Promise<Response> | Response,
+): NextHandler {
+  return wrap<P>(options, async (request, params, prisma) => {
+    const principal = await authenticate(prisma, request);
+    if (!principal) throw new AppError("unauthorized", "sign in or send an API key");
+    if (principal.kind === "user") assertSameOrigin(request);
+    requireRole(principal.role, options.role);
+    return {
+      identity: principalId(principal),
+      run: () => handler({ request, params, principal, prisma }),
+    };
+  });
+}
+
+/** A route anyone may call (sign-in, sign-up, health); the caller may still be signed in. */
+export function publicRoute<P extends Params = Params>(
+  options: Options,
+  handler: (ctx: RouteContext<P, Principal | null>) => Promise<Response> | Response,
+): NextHandler {
+  return wrap<P>(options, async (request, params, prisma) => {
+    const principal = await authenticate(prisma, request).catch(() => null);
+    assertSameOrigin(request);
+    return {
+      identity: `ip:${clientIp(request)}`,
+      run: () => handler({ request, params, principal, prisma }),
+    };
+  });
+}
+
+function wrap<P extends Params>(
+  options: Options & { role?: Role },
+  prepare: (
+    request: Request,
+    params: P,
+    prisma: PrismaClient,
+  ) => Promise<{ identity: string; run: () => Promise<Response> | Response }>,
+): NextHandler {
+  return async (request, context) => {
+    let limitHeaders: Headers | undefined;
     try {
-      const params = (await context?.params) ?? ({} as P);
-      return await handler({ request, params });
+      const params = ((await context?.params) ?? {}) as P;
+      const prisma = await getPrisma();
+      const { identity, run } = await prepare(request, params, prisma);
+      const group = options.rateLimit ?? (options.role ? "api" : false);
+      if (group) {
+        const limited = await checkRateLimit(group, identity);
+        limitHeaders = limited.headers;
+        if (limited.error) throw limited.error;
+      }
+      const response = await run();
+      limitHeaders?.forEach((value, key) => response.headers.set(key, value));
+      return response;
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, limitHeaders);
     }
   };
 }

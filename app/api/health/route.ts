@@ -1,13 +1,18 @@
 import { checkHealth } from "@/lib/health";
-import { route } from "@/lib/http/route";
+import { errorResponse } from "@/lib/http/errors";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => {
-  const report = await checkHealth();
-  return Response.json(report, {
-    status: report.status === "down" ? 503 : 200,
-    headers: { "cache-control": "no-store" },
-  });
-});
+// Health bypasses the guard on purpose: it must answer (503) even when the database is down.
+export async function GET() {
+  try {
+    const report = await checkHealth();
+    return Response.json(report, {
+      status: report.status === "down" ? 503 : 200,
+      headers: { "cache-control": "no-store" },
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

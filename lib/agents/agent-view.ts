@@ -1,0 +1,40 @@
+/** An agent as the API returns it. */
+export interface AgentView {
+  id: string;
+  name: string;
+  model: string;
+  system: string;
+  temperature: number;
+  maxTokens: number;
+  /** null: the default policy (cached at temperature 0, not above). */
+  cacheEnabled: boolean | null;
+  cacheTtlSeconds: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toAgentView(agent: {
+  id: string;
+  name: string;
+  model: string;
+  system: string;
+  temperature: number;
+  maxTokens: number;
+  cacheEnabled: boolean | null;
+  cacheTtlSeconds: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}): AgentView {
+  return {
+    id: agent.id,
+    name: agent.name,
+    model: agent.model,
+    system: agent.system,
+    temperature: agent.temperature,
+    maxTokens: agent.maxTokens,
+    cacheEnabled: agent.cacheEnabled,
+    cacheTtlSeconds: agent.cacheTtlSeconds,
+    createdAt: agent.createdAt.toISOString(),
+    updatedAt: agent.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,121 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { fromZodError } from "@/lib/http/errors";
+import {
+  type AgentFile,
+  type CreateAgentInput,
+  type UpdateAgentInput,
+  createAgentSchema,
+} from "./schema";
+import { STARTER_AGENTS } from "./starter-agents";
+
+export async function listAgents(prisma: PrismaClient, teamId: string) {
+  return prisma.agent.findMany({ where: { teamId }, orderBy: { name: "asc" } });
+}
+
+export async function getAgentOrThrow(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+  const agent = await prisma.agent.findFirst({ where: { id, teamId } });
+  if (!agent) throw new AppError("not_found", "no such agent");
+  return agent;
+}
+
+export async function createAgent(prisma: PrismaClient, teamId: string, input: CreateAgentInput) {
+  await assertNameFree(prisma, teamId, input.name);
+  return prisma.agent.create({ data: { ...input, teamId } });
+}
+
+/** Applies a partial update, re-checking the merged agent (a new model may lower the token ceiling). */
+export async function updateAgent(
+  prisma: PrismaClient,
+  { teamId, id }: { teamId: string; id: string },
+  patch: UpdateAgentInput,
+) {
+  const current = await getAgentOrThrow(prisma, { teamId, id });
+  const merged = createAgentSchema.safeParse({
+    name: patch.name ?? current.name,
+    model: patch.model ?? current.model,
+    system: patch.system ?? current.system,
+    temperature: patch.temperature ?? current.temperature,
+    maxTokens: patch.maxTokens ?? current.maxTokens,
+    cacheEnabled: patch.cacheEnabled === undefined ? current.cacheEnabled : patch.cacheEnabled,
+    cacheTtlSeconds: patch.cacheTtlSeconds === undefined ? current.cacheTtlSeconds : patch.cacheTtlSeconds,
+  });
+  if (!merged.success) throw fromZodError(merged.error);
+  if (merged.data.name !== current.name) await assertNameFree(prisma, teamId, merged.data.name);
+  return prisma.agent.update({ where: { id: current.id }, data: merged.data });
+}
+
+export async function deleteAgent(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+  const { count } = await prisma.agent.deleteMany({ where: { id, teamId } });
+  if (count === 0) throw new AppError("not_found", "no such agent");
+}
+
+/** Creates or updates agents by name from an export file, all or nothing. */
+export async function importAgents(prisma: PrismaClient, teamId: string, file: AgentFile) {
+  const entries = Object.entries(file.agents);
+  let created = 0;
+  let updated = 0;
+  await prisma.$transaction(async (tx) => {
+    for (const [name, a] of entries) {
+      const parsed = createAgentSchema.safeParse({
+        name,
+        model: a.model,
+        system: a.system,
+        temperature: a.temperature,
+        maxTokens: a.max_tokens,
+        cacheEnabled: a.cache?.enabled ?? null,
+        cacheTtlSeconds: a.cache?.ttl_seconds ?? null,
+      });
+      if (!parsed.success) {
+        const error = fromZodError(parsed.error);
+        throw new AppError("validation_failed", `agents.${name}: ${error.message}`, {
+          field: `agents.${name}.${error.field ?? ""}`.replace(/\.$/, ""),
+        });
+      }
+      const existing = await tx.agent.findUnique({ where: { teamId_name: { teamId, name } } });
+      if (existing) {
+        await tx.agent.update({ where: { id: existing.id }, data: parsed.data });
+        updated++;
+      } else {
+        await tx.agent.create({ data: { ...parsed.data, teamId } });
+        created++;
+      }
+    }
+  });
+  return { created, updated };
+}
+
+export async function exportAgents(prisma: PrismaClient, teamId: string): Promise<AgentFile> {
+  const agents = await listAgents(prisma, teamId);
+  return {
+    agents: Object.fromEntries(
+      agents.map((a) => [
+        a.name,
+        {
+          model: a.model,
+          system: a.system,
+          temperature: a.temperature,
+          max_tokens: a.maxTokens,
+          ...(a.cacheEnabled !== null || a.cacheTtlSeconds !== null
+            ? { cache: { enabled: a.cacheEnabled, ttl_seconds: a.cacheTtlSeconds } }
+            : {}),
+        },
+      ]),
+    ),
+  };
+}
+
+/** Gives a new team the starter agents. */
+export async function seedStarterAgents(prisma: Pick<PrismaClient, "agent">, teamId: string) {
+  await prisma.agent.createMany({
+    data: STARTER_AGENTS.map((a) => ({ ...a, teamId })),
+    skipDuplicates: true,
+  });
+}
+
+async function assertNameFree(prisma: PrismaClient, teamId: string, name: string) {
+  if (await prisma.agent.findUnique({ where: { teamId_name: { teamId, name } } })) {
+    throw new AppError("conflict", `an agent named ${name} already exists`, { field: "name" });
+  }
+}

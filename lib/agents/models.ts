@@ -1,0 +1,30 @@
+/**
+ * The models an agent may name, with their output-token ceilings. Ids outside the list are
+ * accepted when they look like a model id (custom deployments, future models, the simulator).
+ */
+export const KNOWN_MODELS = [
+  { id: "claude-opus-5-5", maxOutputTokens: 64_000 },
+  { id: "claude-sonnet-5-5", maxOutputTokens: 64_000 },
+  { id: "claude-haiku-5-5", maxOutputTokens: 64_000 },
+  { id: "claude-opus-5", maxOutputTokens: 64_000 },
+  { id: "claude-sonnet-5", maxOutputTokens: 64_000 },
+  { id: "claude-opus-4-8", maxOutputTokens: 64_000 },
+  { id: "claude-opus-4-7", maxOutputTokens: 64_000 },
+  { id: "claude-opus-4-6", maxOutputTokens: 64_000 },
+  { id: "claude-sonnet-4-6", maxOutputTokens: 64_000 },
+  { id: "claude-opus-4-5", maxOutputTokens: 64_000 },
+  { id: "claude-sonnet-4-5", maxOutputTokens: 64_000 },
+  { id: "claude-haiku-4-5", maxOutputTokens: 64_000 },
+] as const;
+
+export const DEFAULT_MODEL = "claude-sonnet-4-5";
+
+/** Lowercase id of letters, digits, dots, dashes and underscores, as Anthropic model ids are. */
+export const CUSTOM_MODEL_PATTERN = /^[a-z0-9][a-z0-9._-]{1,99}$/;
+
+/** The ceiling for ids not in the list. */
+export const CUSTOM_MODEL_MAX_OUTPUT_TOKENS = 32_000;
+
+export function maxOutputTokens(model: string): number {
+  return KNOWN_MODELS.find((m) => m.id === model)?.maxOutputTokens ?? CUSTOM_MODEL_MAX_OUTPUT_TOKENS;
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { CUSTOM_MODEL_PATTERN, maxOutputTokens } from "./models";
+
+export const AGENT_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+export const MAX_SYSTEM_PROMPT_CHARS = 50_000;
+
+const fields = {
+  name: z
+    .string()
+    .regex(AGENT_NAME_PATTERN, "1–64 letters, digits, '_' or '-'"),
+  model: z
+    .string()
+    .regex(CUSTOM_MODEL_PATTERN, "a model id such as claude-sonnet-4-5"),
+  system: z.string().max(MAX_SYSTEM_PROMPT_CHARS, `at most ${MAX_SYSTEM_PROMPT_CHARS} characters`),
+  temperature: z.number().min(0, "between 0 and 1").max(1, "between 0 and 1"),
+  maxTokens: z.number().int("a whole number").min(1, "at least 1"),
+  /** null: the default policy (cache at temperature 0 only). */
+  cacheEnabled: z.boolean().nullable(),
+  cacheTtlSeconds: z
+    .number()
+    .int()
+    .min(60, "at least 60 seconds")
+    .max(365 * 24 * 3600, "at most a year")
+    .nullable(),
+};
+
+function withinModelLimit(value: { model?: string; maxTokens?: number }, ctx: z.RefinementCtx) {
+  if (value.maxTokens === undefined) return;
+  const limit = maxOutputTokens(value.model ?? "");
+  if (value.maxTokens > limit) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["maxTokens"],
+      message: `at most ${limit} for ${value.model}`,
+    });
+  }
+}
+
+export const createAgentSchema = z
+  .object({
+    name: fields.name,
+    model: fields.model,
+    system: fields.system.default(""),
+    temperature: fields.temperature.default(0),
+    maxTokens: fields.maxTokens.default(1024),
+    cacheEnabled: fields.cacheEnabled.default(null),
+    cacheTtlSeconds: fields.cacheTtlSeconds.default(null),
+  })
+  .strict()
+  .superRefine(withinModelLimit);
+
+export const updateAgentSchema = z
+  .object({
+    name: fields.name,
+    model: fields.model,
+    system: fields.system,
+    temperature: fields.temperature,
+    maxTokens: fields.maxTokens,
+    cacheEnabled: fields.cacheEnabled,
+    cacheTtlSeconds: fields.cacheTtlSeconds,
+  })
+  .partial()
+  .strict();
+
+export type CreateAgentInput = z.infer<typeof createAgentSchema>;
+export type UpdateAgentInput = z.infer<typeof updateAgentSchema>;
+
+/** The import/export file: `{"agents": {"<name>": {model, system, temperature, max_tokens, …}}}`. */
+export const agentFileSchema = z
+  .object({
+    agents: z.record(
+      fields.name,
+      z
+        .object({
+          model: fields.model,
+          system: fields.system.default(""),
+          temperature: fields.temperature.default(0),
+          max_tokens: fields.maxTokens.default(1024),
+          cache: z
+            .object({ enabled: fields.cacheEnabled.optional(), ttl_seconds: fields.cacheTtlSeconds.optional() })
+            .strict()
+            .optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type AgentFile = z.infer<typeof agentFileSchema>;
+
+export { withinModelLimit };

@@ -1,0 +1,23 @@
+import "server-only";
+import { SESSION_TTL_MS, sessionCookie } from "@/lib/auth";
+
+/** Cookies are Secure when the request came over HTTPS (directly or through a proxy). */
+export function isHttps(request: Request): boolean {
+  return (
+    new URL(request.url).protocol === "https:" ||
+    request.headers.get("x-forwarded-proto") === "https"
+  );
+}
+
+export function withSessionCookie(response: Response, request: Request, token: string): Response {
+  response.headers.append(
+    "set-cookie",
+    sessionCookie(token, { secure: isHttps(request), maxAgeMs: SESSION_TTL_MS }),
+  );
+  return response;
+}
+
+export function withClearedSession(response: Response, request: Request): Response {
+  response.headers.append("set-cookie", sessionCookie("", { secure: isHttps(request), maxAgeMs: 0 }));
+  return response;
+}

@@ -1,0 +1,23 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { RunRuntime } from "./runtime-types";
+
+/** Asks the run to stop, wherever it executes; its events then end with status cancelled. */
+export async function cancelRun(args: {
+  prisma: PrismaClient;
+  runtime: RunRuntime;
+  teamId: string;
+  runId: string;
+}): Promise<{ status: "cancelling" }> {
+  const run = await args.prisma.run.findFirst({
+    where: { id: args.runId, teamId: args.teamId },
+    select: { status: true },
+  });
+  if (!run) throw new AppError("not_found", "no such run");
+  if (run.status !== "queued" && run.status !== "running") {
+    throw new AppError("conflict", `the run already ended (${run.status})`);
+  }
+  await args.runtime.activeRuns.cancel(args.runId);
+  return { status: "cancelling" };
+}

@@ -1,0 +1,152 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/db";
+import type { Prisma } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import type { AgentSnapshot, AttemptRecord } from "@/lib/orchestrator";
+import type { RunDetail, RunStatsBucket, RunStepView, RunSummary } from "./run-view";
+
+const CACHED = ["hit-memory", "hit-db", "coalesced"];
+
+type RunRow = Prisma.RunGetPayload<{ include: { steps: true } }>;
+type StepRow = RunRow["steps"][number];
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toStepView(step: StepRow): RunStepView {
+  const agent = step.agentSnapshot as unknown as AgentSnapshot;
+  return {
+    key: step.key,
+    position: step.position,
+    agentId: step.agentId,
+    agentName: step.agentName,
+    agent: {
+      id: agent.id,
+      name: agent.name,
+      model: agent.model,
+      system: agent.system,
+      temperature: agent.temperature,
+      maxTokens: agent.maxTokens,
+    },
+    dependsOn: step.dependsOn,
+    status: step.status,
+    output: step.output,
+    errorCode: step.errorCode,
+    errorMessage: step.errorMessage,
+    attempts: step.attempts,
+    attemptLog: step.attemptLog as unknown as AttemptRecord[],
+    cacheStatus: step.cacheStatus,
+    latencyMs: step.latencyMs,
+    ttftMs: step.ttftMs,
+    inputTokens: step.inputTokens,
+    outputTokens: step.outputTokens,
+    costUsd: step.costUsd,
+    startedAt: iso(step.startedAt),
+    endedAt: iso(step.endedAt),
+  };
+}
+
+function summaryFields(run: RunRow) {
+  const steps = [...run.steps].sort((a, b) => a.position - b.position);
+  return {
+    id: run.id,
+    mode: run.mode,
+    status: run.status,
+    agentNames: steps.map((s) => s.agentName),
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    endedAt: iso(run.endedAt),
+    latencyMs: run.latencyMs,
+    inputTokens: run.inputTokens,
+    outputTokens: run.outputTokens,
+    costUsd: run.costUsd,
+    cachedSteps: steps.filter((s) => s.cacheStatus && CACHED.includes(s.cacheStatus)).length,
+    stepCount: steps.length,
+  };
+}
+
+export function toRunDetail(run: RunRow): RunDetail {
+  return {
+    ...summaryFields(run),
+    task: run.task,
+    errorCode: run.errorCode,
+    errorMessage: run.errorMessage,
+    rerunOfId: run.rerunOfId,
+    steps: [...run.steps].sort((a, b) => a.position - b.position).map(toStepView),
+  };
+}
+
+export async function getRunRowOrThrow(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+  const run = await prisma.run.findFirst({ where: { id, teamId }, include: { steps: true } });
+  if (!run) throw new AppError("not_found", "no such run");
+  return run;
+}
+
+export async function getRunDetail(prisma: PrismaClient, where: { teamId: string; id: string }) {
+  return toRunDetail(await getRunRowOrThrow(prisma, where));
+}
+
+/** History, newest first, filtered by status, agent (id or name) and text in the task or outputs. */
+export async function listRuns(
+  prisma: PrismaClient,
+  args: { teamId: string; status?: RunSummary["status"]; agent?: string; q?: string; cursor?: string; limit: number },
+): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
+  const q = args.q?.trim();
+  const where: Prisma.RunWhereInput = {
+    teamId: args.teamId,
+    ...(args.status ? { status: args.status } : {}),
+    ...(args.agent
+      ? { steps: { some: { OR: [{ agentId: args.agent }, { agentName: args.agent }] } } }
+      : {}),
+    ...(q
+      ? {
+          OR: [
+            { task: { contains: q, mode: "insensitive" } },
+            { steps: { some: { output: { contains: q, mode: "insensitive" } } } },
+          ],
+        }
+      : {}),
+  };
+  const rows = await prisma.run.findMany({
+    where,
+    include: { steps: true },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: args.limit + 1,
+    ...(args.cursor ? { cursor: { id: args.cursor }, skip: 1 } : {}),
+  });
+  const page = rows.slice(0, args.limit);
+  return {
+    runs: page.map((run) => ({ ...summaryFields(run), taskPreview: run.task.slice(0, 300) })),
+    nextCursor: rows.length > args.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/** Runs per day with outcomes and mean latency, for the history chart. Days without runs are included. */
+export async function getRunStats(
+  prisma: PrismaClient,
+  { teamId, days, now = new Date() }: { teamId: string; days: number; now?: Date },
+): Promise<RunStatsBucket[]> {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const rows = await prisma.$queryRaw<
+    { day: Date; runs: bigint; succeeded: bigint; failed: bigint; avg_latency: number | null }[]
+  >`
+    SELECT date_trunc('day', "createdAt") AS day,
+           count(*) AS runs,
+           count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+           count(*) FILTER (WHERE status IN ('failed', 'partial', 'interrupted')) AS failed,
+           avg("latencyMs")::float8 AS avg_latency
+    FROM "Run"
+    WHERE "teamId" = ${teamId} AND "createdAt" >= ${start}
+    GROUP BY 1 ORDER BY 1`;
+  const byDay = new Map(rows.map((r) => [new Date(r.day).toISOString().slice(0, 10), r]));
+  return Array.from({ length: days }, (_, i) => {
+    const at = new Date(start.getTime() + i * 86_400_000);
+    const row = byDay.get(at.toISOString().slice(0, 10));
+    return {
+      at: at.toISOString(),
+      runs: Number(row?.runs ?? 0),
+      succeeded: Number(row?.succeeded ?? 0),
+      failed: Number(row?.failed ?? 0),
+      avgLatencyMs: row?.avg_latency == null ? null : Math.round(row.avg_latency),
+    };
+  });
+}

@@ -1,0 +1,113 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { type AgentSnapshot, type Plan, compilePlan } from "@/lib/orchestrator";
+import type { CacheControl } from "@/lib/llm/types";
+import { executeRun } from "./execute-run";
+import type { StartRunInput } from "./run-schema";
+import type { RunRuntime } from "./runtime-types";
+
+type AgentRow = Awaited<ReturnType<PrismaClient["agent"]["findMany"]>>[number];
+
+function snapshot(agent: AgentRow): AgentSnapshot {
+  return {
+    id: agent.id,
+    name: agent.name,
+    model: agent.model,
+    system: agent.system,
+    temperature: agent.temperature,
+    maxTokens: agent.maxTokens,
+    cache: {
+      // null = the default policy: cache deterministic (temperature 0) agents only.
+      enabled: agent.cacheEnabled ?? agent.temperature === 0,
+      ...(agent.cacheTtlSeconds ? { ttlSeconds: agent.cacheTtlSeconds } : {}),
+    },
+  };
+}
+
+/** Resolves agent references (ids or names) within the team, naming the field of any unknown one. */
+async function resolveAgents(
+  prisma: PrismaClient,
+  teamId: string,
+  refs: string[],
+  field: (i: number) => string,
+): Promise<AgentRow[]> {
+  const rows = await prisma.agent.findMany({
+    where: { teamId, OR: [{ id: { in: refs } }, { name: { in: refs } }] },
+  });
+  return refs.map((ref, i) => {
+    const agent = rows.find((a) => a.id === ref) ?? rows.find((a) => a.name === ref);
+    if (!agent) throw new AppError("validation_failed", `${field(i)}: no agent ${ref} in this team`, { field: field(i) });
+    return agent;
+  });
+}
+
+/**
+ * Validates and persists a run with its steps, then starts executing it in this process. The
+ * HTTP request returns at once; the run goes on if the browser goes away.
+ */
+export async function startRun(args: {
+  prisma: PrismaClient;
+  runtime: RunRuntime;
+  teamId: string;
+  userId?: string;
+  input: StartRunInput;
+}): Promise<{ id: string }> {
+  const { prisma, runtime, teamId, input } = args;
+  let plan: Plan;
+  if (input.mode === "dag") {
+    const steps = input.steps ?? [];
+    const agents = await resolveAgents(prisma, teamId, steps.map((s) => s.agent), (i) => `steps.${i}.agent`);
+    plan = {
+      mode: "dag",
+      task: input.task,
+      steps: steps.map((s, i) => ({ key: s.key, agent: snapshot(agents[i]!), dependsOn: s.dependsOn, input: s.input })),
+    };
+  } else {
+    const agents = await resolveAgents(prisma, teamId, input.agents ?? [], (i) => `agents.${i}`);
+    plan = { mode: input.mode, task: input.task, agents: agents.map(snapshot) };
+  }
+  return startPlannedRun({ ...args, plan, cacheControl: input.cache });
+}
+
+/** Persists and starts a run from a ready plan (a new run, or a re-run of stored snapshots). */
+export async function startPlannedRun(args: {
+  prisma: PrismaClient;
+  runtime: RunRuntime;
+  teamId: string;
+  userId?: string;
+  plan: Plan;
+  cacheControl?: CacheControl;
+  rerunOfId?: string;
+}): Promise<{ id: string }> {
+  const { prisma, runtime, teamId, plan } = args;
+  const compiled = compilePlan(plan); // throws validation_failed naming the field (cycles, unknown deps)
+
+  const run = await prisma.run.create({
+    data: {
+      teamId,
+      createdById: args.userId,
+      mode: plan.mode,
+      task: plan.task,
+      status: "queued",
+      rerunOfId: args.rerunOfId,
+      ownerId: runtime.instanceId,
+      heartbeatAt: new Date(),
+      steps: {
+        create: compiled.steps.map((step, position) => ({
+          key: step.key,
+          position,
+          agentId: step.agent.id,
+          agentName: step.agent.name,
+          agentSnapshot: { ...step.agent },
+          dependsOn: step.dependsOn,
+          input: step.input,
+        })),
+      },
+    },
+    select: { id: true },
+  });
+
+  void executeRun({ prisma, runtime, runId: run.id, teamId, plan, cacheControl: args.cacheControl });
+  return run;
+}

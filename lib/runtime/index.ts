@@ -1,0 +1,100 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { createCachedCaller } from "@/lib/cache";
+import { getConfig } from "@/lib/config";
+import { type Database, getDb } from "@/lib/db";
+import { logger } from "@/lib/log";
+import { createBreakerRegistry, createSemaphore } from "@/lib/orchestrator";
+import { getRedis } from "@/lib/redis";
+import { type PubSub, createMemoryPubSub, createRedisPubSub } from "@/lib/redis/pubsub";
+import { createActiveRuns } from "@/lib/runs/active-runs";
+import { createMemoryEventLog } from "@/lib/runs/memory-event-log";
+import { heartbeatRuns, markStaleRunsInterrupted } from "@/lib/runs/recover-runs";
+import { createRedisEventLog } from "@/lib/runs/redis-event-log";
+import type { RunRuntime } from "@/lib/runs/runtime-types";
+import { type ProviderHandle, createModelProvider } from "./model-provider";
+import { type CacheServices, createCacheServices } from "./response-cache";
+
+/** Everything a server process builds once: the model provider, the cache, the run machinery. */
+export interface Runtime extends RunRuntime {
+  db: Database;
+  providerHandle: ProviderHandle;
+  cacheServices: CacheServices;
+  pubsub: PubSub;
+  close(): Promise<void>;
+}
+
+const globalForRuntime = globalThis as unknown as { ensembleRuntime?: Promise<Runtime> };
+
+export function getRuntime(): Promise<Runtime> {
+  globalForRuntime.ensembleRuntime ??= createRuntime().catch((error: unknown) => {
+    globalForRuntime.ensembleRuntime = undefined;
+    throw error;
+  });
+  return globalForRuntime.ensembleRuntime;
+}
+
+async function createRuntime(): Promise<Runtime> {
+  const config = getConfig();
+  const log = logger.child("runtime");
+  const db = await getDb();
+  const redis = getRedis();
+  const instanceId = randomUUID();
+
+  const providerHandle = await createModelProvider(config);
+  log.info(
+    providerHandle.provider.kind === "simulator"
+      ? `models: the built-in simulator at ${providerHandle.baseURL} (set ANTHROPIC_API_KEY to use Claude)`
+      : `models: Anthropic API at ${providerHandle.baseURL}`,
+  );
+  const cacheServices = await createCacheServices({ config, db, redis, log });
+  const pubsub = redis ? createRedisPubSub(redis) : createMemoryPubSub();
+  const eventLog = redis ? createRedisEventLog(redis, pubsub) : createMemoryEventLog();
+  const activeRuns = await createActiveRuns({
+    pubsub,
+    heartbeat: (ids) => heartbeatRuns(db.prisma, ids),
+  });
+
+  const recover = () =>
+    markStaleRunsInterrupted({ prisma: db.prisma, eventLog, activeRunIds: activeRuns.ids() })
+      .then((ids) => {
+        if (ids.length > 0) log.warn(`marked ${ids.length} run(s) interrupted: their server stopped`);
+      })
+      .catch((e: unknown) => log.warn(`interrupted-run sweep failed: ${(e as Error).message}`));
+  await recover();
+  const recovery = setInterval(recover, 30_000);
+  recovery.unref?.();
+
+  return {
+    instanceId,
+    db,
+    providerHandle,
+    cacheServices,
+    pubsub,
+    caller: createCachedCaller(cacheServices.cache, (request, context) =>
+      providerHandle.provider.stream(request, context),
+    ),
+    semaphore: createSemaphore(config.MAX_CONCURRENCY),
+    breakers: createBreakerRegistry({
+      failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+      cooldownMs: config.BREAKER_COOLDOWN_MS,
+    }),
+    eventLog,
+    activeRuns,
+    settings: {
+      runConcurrency: config.RUN_CONCURRENCY,
+      attemptTimeoutMs: config.ATTEMPT_TIMEOUT_MS,
+      runDeadlineMs: config.RUN_DEADLINE_MS,
+      maxAttempts: config.MAX_ATTEMPTS,
+    },
+    log: logger.child("runs"),
+    close: async () => {
+      clearInterval(recovery);
+      await activeRuns.close();
+      await cacheServices.close();
+      await eventLog.close();
+      await pubsub.close();
+      await providerHandle.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import "server-only";
+import type { Env } from "@/lib/config";
+import { type AnthropicProvider, createAnthropicProvider } from "@/lib/llm/anthropic-provider";
+import { startSimulator } from "@/lib/llm/simulator";
+
+export interface ProviderHandle {
+  provider: AnthropicProvider;
+  /** Where the provider sends requests (for the gateway's logs; never shown with a key). */
+  baseURL: string;
+  /** The upstream key the gateway forwards with; never leaves the server. */
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+const ANTHROPIC_URL = "https://api.anthropic.com";
+
+/**
+ * The real Anthropic API when ANTHROPIC_API_KEY is set; otherwise the Anthropic-protocol
+ * simulator, started in this process on a loopback port, behind the very same SDK client.
+ */
+export async function createModelProvider(config: Env): Promise<ProviderHandle> {
+  if (config.ANTHROPIC_API_KEY) {
+    const baseURL = config.ANTHROPIC_BASE_URL ?? ANTHROPIC_URL;
+    const apiKey = config.ANTHROPIC_API_KEY;
+    return {
+      provider: createAnthropicProvider({ apiKey, baseURL, kind: "anthropic" }),
+      baseURL,
+      apiKey,
+      close: async () => {},
+    };
+  }
+  const sim = await startSimulator({
+    ttftMs: config.SIMULATOR_TTFT_MS,
+    tokensPerSecond: config.SIMULATOR_TOKENS_PER_SECOND,
+  });
+  const apiKey = "simulator";
+  return {
+    provider: createAnthropicProvider({ apiKey, baseURL: sim.url, kind: "simulator" }),
+    baseURL: sim.url,
+    apiKey,
+    close: () => sim.close(),
+  };
+}
