@@ -52,6 +52,27 @@ export type {
 } from "./memory-cache";
 export { estimateCostUsd, FALLBACK_PRICE, MODEL_PRICES, priceFor } from "./pricing";
 export type { ModelPrice } from "./pricing";
+export { createPostgresFlightLock } from "./postgres-flight-lock";
+export type {
+  LockConnection,
+  LockConnectionSource,
+  PostgresFlightLockOptions,
+} from "./postgres-flight-lock";
+export { createPrismaL2Store } from "./prisma-l2-store";
+export type {
+  EntrySummary,
+  EvictedEntry,
+  ListQuery,
+  ListResult,
+  ListSort,
+  PrismaL2Store,
+  PrismaL2StoreOptions,
+  StoreTotals,
+} from "./prisma-l2-store";
+export { createPurgeBus } from "./purge-bus";
+export type { PurgeBus, PurgeBusOptions, PurgeHandler } from "./purge-bus";
+export { createRedisFlightLock } from "./redis-flight-lock";
+export type { RedisFlightLockOptions } from "./redis-flight-lock";
 export { ResponseCache } from "./response-cache";
 export type { CacheLogger, Compute, PurgeFilter, ResponseCacheOptions } from "./response-cache";
 export { createSingleFlight, toFlightError } from "./single-flight";
@@ -61,3 +82,17 @@ export type {
   SingleFlight,
   SingleFlightOptions,
 } from "./single-flight";
+export {
+  createStatsFlusher,
+  getCacheBreakdown,
+  getCacheSeries,
+  getCacheTotals,
+} from "./stats-store";
+export type {
+  CacheBreakdownRow,
+  CacheSeriesPoint,
+  CacheTotals,
+  SeriesBucket,
+  StatsFlusher,
+  StatsFlusherOptions,
+} from "./stats-store";

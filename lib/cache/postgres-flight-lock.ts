@@ -98,7 +98,9 @@ interface LockId {
 
 /** First 8 bytes of SHA-256: stable across processes and versions, unlike an in-DB hash. */
 function lockId(namespace: string, key: string): LockId {
-  const digest = createHash("sha256").update(namespace + key).digest();
+  const digest = createHash("sha256")
+    .update(namespace + key)
+    .digest();
   return {
     key: digest.readBigInt64BE(0).toString(),
     classid: String(digest.readUInt32BE(0)),

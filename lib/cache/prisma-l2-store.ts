@@ -225,7 +225,8 @@ export function createPrismaL2Store(
         params.push(value);
         return `$${params.length}`;
       };
-      const time = (date: Date) => `(CAST(${p(date.toISOString())} AS timestamptz) AT TIME ZONE 'UTC')`;
+      const time = (date: Date) =>
+        `(CAST(${p(date.toISOString())} AS timestamptz) AT TIME ZONE 'UTC')`;
       const where = [`"teamId" = ${p(query.teamId)}`];
       if (query.agentId !== undefined) where.push(`"agentId" = ${p(query.agentId)}`);
       if (query.model !== undefined) where.push(`"model" = ${p(query.model)}`);
@@ -242,10 +243,9 @@ export function createPrismaL2Store(
       const column = SORT_COLUMN[query.sort];
       if (query.cursor !== undefined) {
         const cursor = decodeCursor(query.cursor, query.sort);
-        const value =
-          TIMESTAMP_SORTS.has(query.sort)
-            ? time(new Date(cursor.value as string))
-            : p(cursor.value);
+        const value = TIMESTAMP_SORTS.has(query.sort)
+          ? time(new Date(cursor.value as string))
+          : p(cursor.value);
         where.push(`(${column}, "key") < (${value}, ${p(cursor.key)})`);
       }
       const rows = await guard("read", () =>

@@ -203,6 +203,31 @@ export class ResponseCache {
     return removed;
   }
 
+  /**
+   * An L2 row opened for an admin: its HMAC checked against the row's own tenant and model, its
+   * request and response decrypted when encryption is on. `verified: false` means tampered.
+   */
+  inspect(row: StoredEntry): { verified: boolean; request: unknown; response: unknown } {
+    const verified = verify(
+      { key: row.key, tenant: row.teamId, model: row.model, response: row.response },
+      row.hmac,
+      this.#secret,
+    );
+    const open = (text: string) =>
+      row.encrypted && this.#encryptionKey ? decrypt(text, this.#encryptionKey) : text;
+    try {
+      const stored = row.request as { encrypted?: unknown } | null;
+      const request =
+        row.encrypted && typeof stored?.encrypted === "string"
+          ? JSON.parse(open(stored.encrypted))
+          : row.request;
+      const response = row.encrypted && !this.#encryptionKey ? null : JSON.parse(open(row.response));
+      return { verified, request, response };
+    } catch {
+      return { verified, request: null, response: null };
+    }
+  }
+
   /** Resolves once background writes (L2 puts, touches, deletes, lock releases) have settled. */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);

@@ -233,19 +233,20 @@ export async function getCacheBreakdown({
   const where = { teamId, bucketStart: { gte: since } };
   const rows =
     by === "agent"
-      ? (
-          await prisma.cacheStat.groupBy({ by: ["agentId"], where, _sum: sumSelection() })
-        ).map((row) => ({ group: row.agentId, ...toTotals(row._sum) }))
-      : (
-          await prisma.cacheStat.groupBy({ by: ["model"], where, _sum: sumSelection() })
-        ).map((row) => ({ group: row.model, ...toTotals(row._sum) }));
-  const lookups = (t: CacheTotals) =>
-    t.hitsMemory + t.hitsDb + t.coalesced + t.misses + t.bypasses;
+      ? (await prisma.cacheStat.groupBy({ by: ["agentId"], where, _sum: sumSelection() })).map(
+          (row) => ({ group: row.agentId, ...toTotals(row._sum) }),
+        )
+      : (await prisma.cacheStat.groupBy({ by: ["model"], where, _sum: sumSelection() })).map(
+          (row) => ({ group: row.model, ...toTotals(row._sum) }),
+        );
+  const lookups = (t: CacheTotals) => t.hitsMemory + t.hitsDb + t.coalesced + t.misses + t.bypasses;
   return rows.sort((a, b) => lookups(b) - lookups(a) || (a.group < b.group ? -1 : 1));
 }
 
 function sumSelection() {
-  return Object.fromEntries(COUNTERS.map((c) => [c, true])) as { [K in (typeof COUNTERS)[number]]: true };
+  return Object.fromEntries(COUNTERS.map((c) => [c, true])) as {
+    [K in (typeof COUNTERS)[number]]: true;
+  };
 }
 
 function toTotals(sums: Sums): CacheTotals {

@@ -29,8 +29,6 @@ export interface Database {
   prisma: PrismaClient;
   /** Migrations applied at open, including earlier ones. */
   migrations: number;
-  /** The connection pool, on a Postgres server (for session-level locks); undefined on PGlite. */
-  pool?: pg.Pool;
   /** A cheap round trip; rejects when the database is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -66,7 +64,6 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       kind: "postgres",
       prisma,
       migrations,
-      pool,
       ping: async () => {
         await pool.query("SELECT 1");
       },

@@ -11,6 +11,7 @@ import { createActiveRuns } from "@/lib/runs/active-runs";
 import { createMemoryEventLog } from "@/lib/runs/memory-event-log";
 import { heartbeatRuns, markStaleRunsInterrupted } from "@/lib/runs/recover-runs";
 import { createRedisEventLog } from "@/lib/runs/redis-event-log";
+import type { ModelCaller } from "@/lib/llm/types";
 import type { RunRuntime } from "@/lib/runs/runtime-types";
 import { type ProviderHandle, createModelProvider } from "./model-provider";
 import { type CacheServices, createCacheServices } from "./response-cache";
@@ -21,6 +22,11 @@ export interface Runtime extends RunRuntime {
   providerHandle: ProviderHandle;
   cacheServices: CacheServices;
   pubsub: PubSub;
+  /**
+   * The gateway's caller: the same cache and single-flight as runs; only calls that reach the
+   * upstream take a permit of the process-wide semaphore (a cache hit takes none).
+   */
+  gatewayCaller: ModelCaller;
   close(): Promise<void>;
 }
 
@@ -65,8 +71,19 @@ async function createRuntime(): Promise<Runtime> {
   const recovery = setInterval(recover, 30_000);
   recovery.unref?.();
 
+  const semaphore = createSemaphore(config.MAX_CONCURRENCY);
+  const gatewayCaller = createCachedCaller(cacheServices.cache, async function* (request, context) {
+    const release = await semaphore.acquire(context.signal);
+    try {
+      yield* providerHandle.provider.stream(request, context);
+    } finally {
+      release();
+    }
+  });
+
   return {
     instanceId,
+    gatewayCaller,
     db,
     providerHandle,
     cacheServices,
@@ -74,7 +91,7 @@ async function createRuntime(): Promise<Runtime> {
     caller: createCachedCaller(cacheServices.cache, (request, context) =>
       providerHandle.provider.stream(request, context),
     ),
-    semaphore: createSemaphore(config.MAX_CONCURRENCY),
+    semaphore,
     breakers: createBreakerRegistry({
       failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
       cooldownMs: config.BREAKER_COOLDOWN_MS,

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Redis } from "ioredis";
+import pg from "pg";
 import {
   type FlightLock,
   type MemoryCache,
@@ -64,19 +65,27 @@ export async function createCacheServices(args: {
       }
     },
   });
-  // One process on PGlite needs no cross-instance lock; a shared deployment does.
+  // One process on PGlite needs no cross-instance lock; a shared deployment does. A Postgres
+  // flight lock holds a session for the whole upstream call, so it gets its own pool, sized to
+  // the upstream concurrency, rather than starving Prisma's.
+  const lockPool =
+    !redis && config.DATABASE_URL
+      ? new pg.Pool({ connectionString: config.DATABASE_URL, max: config.MAX_CONCURRENCY + 2 })
+      : undefined;
+  lockPool?.on("error", (e) => log.warn(`flight-lock pool: ${e.message}`));
   const lock: FlightLock = redis
     ? createRedisFlightLock(redis)
-    : db.pool
-      ? createPostgresFlightLock(db.pool)
+    : lockPool
+      ? createPostgresFlightLock(lockPool)
       : createLocalFlightLock();
   const cacheLog = log.child("cache");
   const logger = {
     warn: (m: string, f?: Record<string, unknown>) => cacheLog.warn(m, f),
     error: (m: string, f?: Record<string, unknown>) => cacheLog.error(m, f),
   };
+  const purgeSub = redis?.duplicate();
   const purgeBus = createPurgeBus({
-    redis: redis ? { pub: redis, sub: redis.duplicate() } : undefined,
+    redis: redis && purgeSub ? { pub: redis, sub: purgeSub } : undefined,
     logger,
   });
   const cache = new ResponseCache({
@@ -110,7 +119,9 @@ export async function createCacheServices(args: {
       clearInterval(sweep);
       unsubscribe();
       await purgeBus.close();
+      purgeSub?.disconnect();
       await flusher.stop();
+      await lockPool?.end();
     },
   };
 }
