@@ -12,12 +12,12 @@ export const KNOWN_MODELS = [
   { id: "claude-opus-4-7", maxOutputTokens: 64_000 },
   { id: "claude-opus-4-6", maxOutputTokens: 64_000 },
   { id: "claude-sonnet-4-6", maxOutputTokens: 64_000 },
-  { id: "claude-opus-4-5", maxOutputTokens: 64_000 },
-  { id: "claude-sonnet-4-5", maxOutputTokens: 64_000 },
   { id: "claude-haiku-4-5", maxOutputTokens: 64_000 },
 ] as const;
 
-export const DEFAULT_MODEL = "claude-sonnet-4-5";
+// claude-sonnet-4-5 and claude-opus-4-5 are left out: the SDK lists them as deprecated (end of
+// life 2026-11-30 and 2027-01-22). They are still accepted as custom ids.
+export const DEFAULT_MODEL = "claude-sonnet-5-5";
 
 /** Lowercase id of letters, digits, dots, dashes and underscores, as Anthropic model ids are. */
 export const CUSTOM_MODEL_PATTERN = /^[a-z0-9][a-z0-9._-]{1,99}$/;

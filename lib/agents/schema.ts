@@ -10,7 +10,7 @@ const fields = {
     .regex(AGENT_NAME_PATTERN, "1–64 letters, digits, '_' or '-'"),
   model: z
     .string()
-    .regex(CUSTOM_MODEL_PATTERN, "a model id such as claude-sonnet-4-5"),
+    .regex(CUSTOM_MODEL_PATTERN, "a model id such as claude-sonnet-5-5"),
   system: z.string().max(MAX_SYSTEM_PROMPT_CHARS, `at most ${MAX_SYSTEM_PROMPT_CHARS} characters`),
   temperature: z.number().min(0, "between 0 and 1").max(1, "between 0 and 1"),
   maxTokens: z.number().int("a whole number").min(1, "at least 1"),

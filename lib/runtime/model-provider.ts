@@ -1,7 +1,7 @@
 import "server-only";
 import type { Env } from "@/lib/config";
 import { type AnthropicProvider, createAnthropicProvider } from "@/lib/llm/anthropic-provider";
-import { startSimulator } from "@/lib/llm/simulator";
+import { type Simulator, startSimulator } from "@/lib/llm/simulator";
 
 export interface ProviderHandle {
   provider: AnthropicProvider;
@@ -9,6 +9,8 @@ export interface ProviderHandle {
   baseURL: string;
   /** The upstream key the gateway forwards with; never leaves the server. */
   apiKey: string;
+  /** The in-process simulator, when there is no ANTHROPIC_API_KEY (its stats count upstream calls). */
+  simulator?: Simulator;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function createModelProvider(config: Env): Promise<ProviderHandle> 
     provider: createAnthropicProvider({ apiKey, baseURL: sim.url, kind: "simulator" }),
     baseURL: sim.url,
     apiKey,
+    simulator: sim,
     close: () => sim.close(),
   };
 }

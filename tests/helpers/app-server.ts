@@ -1,0 +1,220 @@
+/**
+ * The app's real route handlers behind a plain node:http server, for integration tests and
+ * benchmarks: real auth, rate limits, database, cache, orchestrator, and the simulator over HTTP,
+ * without a Next.js build. (Playwright covers the Next.js server itself.)
+ *
+ * Configuration is the app's own: this sets environment variables before the first import of
+ * lib/config, on a fresh data directory (PGlite) or a fresh database on DATABASE_URL's server.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { createServerDatabase, serverUrl } from "./db";
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", Handler>>;
+
+/** Every API route, as Next's file-system router would map it. */
+const ROUTES: [pattern: string, load: () => Promise<RouteModule>][] = [
+  ["/api/health", () => import("@/app/api/health/route")],
+  ["/api/auth/sign-up", () => import("@/app/api/auth/sign-up/route")],
+  ["/api/auth/sign-in", () => import("@/app/api/auth/sign-in/route")],
+  ["/api/auth/sign-out", () => import("@/app/api/auth/sign-out/route")],
+  ["/api/auth/me", () => import("@/app/api/auth/me/route")],
+  ["/api/team/members", () => import("@/app/api/team/members/route")],
+  ["/api/team/members/:id", () => import("@/app/api/team/members/[id]/route")],
+  ["/api/team/invites", () => import("@/app/api/team/invites/route")],
+  ["/api/team/invites/:id", () => import("@/app/api/team/invites/[id]/route")],
+  ["/api/keys", () => import("@/app/api/keys/route")],
+  ["/api/keys/:id", () => import("@/app/api/keys/[id]/route")],
+  ["/api/models", () => import("@/app/api/models/route")],
+  ["/api/agents", () => import("@/app/api/agents/route")],
+  ["/api/agents/export", () => import("@/app/api/agents/export/route")],
+  ["/api/agents/import", () => import("@/app/api/agents/import/route")],
+  ["/api/agents/:id", () => import("@/app/api/agents/[id]/route")],
+  ["/api/runs", () => import("@/app/api/runs/route")],
+  ["/api/runs/stats", () => import("@/app/api/runs/stats/route")],
+  ["/api/runs/:id", () => import("@/app/api/runs/[id]/route")],
+  ["/api/runs/:id/events", () => import("@/app/api/runs/[id]/events/route")],
+  ["/api/runs/:id/cancel", () => import("@/app/api/runs/[id]/cancel/route")],
+  ["/api/runs/:id/rerun", () => import("@/app/api/runs/[id]/rerun/route")],
+  ["/api/cache/stats", () => import("@/app/api/cache/stats/route")],
+  ["/api/cache/entries", () => import("@/app/api/cache/entries/route")],
+  ["/api/cache/entries/:key", () => import("@/app/api/cache/entries/[key]/route")],
+  ["/api/cache/purge", () => import("@/app/api/cache/purge/route")],
+  ["/api/cache/warm", () => import("@/app/api/cache/warm/route")],
+  ["/api/cache/warm/:id", () => import("@/app/api/cache/warm/[id]/route")],
+  ["/api/gateway/requests", () => import("@/app/api/gateway/requests/route")],
+  ["/api/anthropic/v1/messages", () => import("@/app/api/anthropic/v1/messages/route")],
+];
+
+export const ROUTE_PATTERNS = ROUTES.map(([p]) => p);
+
+function match(pathname: string): { load: () => Promise<RouteModule>; params: Record<string, string> } | null {
+  const parts = pathname.split("/");
+  for (const [pattern, load] of ROUTES) {
+    const pp = pattern.split("/");
+    if (pp.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    if (pp.every((seg, i) => (seg.startsWith(":") ? ((params[seg.slice(1)] = decodeURIComponent(parts[i]!)), true) : seg === parts[i]))) {
+      return { load, params };
+    }
+  }
+  return null;
+}
+
+async function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Promise<Request> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
+    else if (v !== undefined) headers.set(k, v);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", origin), {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    signal,
+    // @ts-expect-error Node's fetch needs duplex for streamed bodies
+    duplex: "half",
+  });
+}
+
+async function send(res: ServerResponse, response: Response) {
+  res.statusCode = response.status;
+  response.headers.forEach((value, key) => {
+    if (key !== "set-cookie") res.setHeader(key, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader("set-cookie", cookies);
+  if (!response.body) return void res.end();
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.on("close", () => void reader.cancel().catch(() => {}));
+  for (;;) {
+    const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}
+
+export interface AppServer {
+  url: string;
+  /** The app's own runtime (simulator stats, cache services, …). */
+  runtime: Awaited<ReturnType<typeof import("@/lib/runtime")["getRuntime"]>>;
+  close(): Promise<void>;
+}
+
+/** Starts the app on a random loopback port with the given extra configuration. */
+export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "ensemble-app-"));
+  const server = serverUrl ? await createServerDatabase() : undefined;
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    ANTHROPIC_API_KEY: "",
+    SIMULATOR_TTFT_MS: "0",
+    SIMULATOR_TOKENS_PER_SECOND: "0",
+    ...(server ? { DATABASE_URL: server.url, CACHE_HMAC_SECRET: "integration-test-secret-0123456789abcdef" } : {}),
+    ...env,
+  });
+  const { getRuntime } = await import("@/lib/runtime");
+  const runtime = await getRuntime();
+
+  const http = createServer(async (req, res) => {
+    const controller = new AbortController();
+    res.on("close", () => controller.abort());
+    try {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const found = match(url.pathname);
+      const mod = found && (await found.load());
+      const handler = mod?.[req.method as keyof RouteModule];
+      if (!found || !handler) {
+        res.statusCode = found ? 405 : 404;
+        return void res.end();
+      }
+      const request = await toRequest(req, `http://${req.headers.host}`, controller.signal);
+      await send(res, await handler(request, { params: Promise.resolve(found.params) }));
+    } catch (error) {
+      res.statusCode = 500;
+      res.end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const { port } = http.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    runtime,
+    close: async () => {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await runtime.activeRuns.idle();
+      await runtime.close();
+      await runtime.db.close();
+      const g = globalThis as Record<string, unknown>;
+      for (const key of ["ensembleRuntime", "ensembleDb", "ensembleRedis", "ensembleLimiters"]) {
+        const value = g[key] as { disconnect?: () => void } | undefined;
+        if (key === "ensembleRedis") value?.disconnect?.();
+        delete g[key];
+      }
+      await server?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tiny cookie-keeping client for the API. */
+export class ApiClient {
+  cookie = "";
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+
+  async request(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(this.baseUrl + pathname, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...this.headers,
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith("ensemble_session="));
+    if (setCookie) this.cookie = setCookie.split(";")[0]!;
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, json: json as any, text };
+  }
+
+  get = (p: string, h?: Record<string, string>) => this.request("GET", p, undefined, h);
+  post = (p: string, b?: unknown, h?: Record<string, string>) => this.request("POST", p, b ?? {}, h);
+  patch = (p: string, b?: unknown) => this.request("PATCH", p, b ?? {});
+  delete = (p: string) => this.request("DELETE", p);
+
+  /** Signs up a fresh user (and team); returns the account. */
+  async signUp(overrides: Record<string, unknown> = {}) {
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const res = await this.post("/api/auth/sign-up", {
+      email: `user-${suffix}@example.test`,
+      name: `User ${suffix}`,
+      password: "correct horse battery",
+      ...overrides,
+    });
+    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${res.text}`);
+    return res.json as { user: { id: string; email: string }; team: { id: string }; role: string };
+  }
+}
