@@ -74,6 +74,8 @@ export function runPlan(plan: Plan, options: RunOptions): AsyncIterable<RunEvent
 
 function startRun(plan: CompiledPlan, options: RunOptions): AsyncIterableIterator<RunEvent> {
   const cancel = new AbortController();
+  // Assigned once, after the queue whose onReturn awaits it exists.
+  // eslint-disable-next-line prefer-const
   let driver: Promise<void> | undefined;
   const queue = new AsyncQueue<RunEvent>({
     onReturn: async () => {

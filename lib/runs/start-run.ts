@@ -53,7 +53,7 @@ export async function startRun(args: {
   userId?: string;
   input: StartRunInput;
 }): Promise<{ id: string }> {
-  const { prisma, runtime, teamId, input } = args;
+  const { prisma, teamId, input } = args;
   let plan: Plan;
   if (input.mode === "dag") {
     const steps = input.steps ?? [];
