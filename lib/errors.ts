@@ -45,8 +45,20 @@ export interface AppErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks AppError instances. Next.js bundles instrumentation and each route separately, so the
+ * runtime built at start-up throws AppErrors from another copy of this module than the route
+ * that catches them: `instanceof` must check this brand, not the class identity.
+ */
+const BRAND = Symbol.for("ensemble.AppError");
+
 /** The one error class of the application: a code from the closed set plus a human message. */
 export class AppError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly status: number;
   readonly field?: string;

@@ -124,11 +124,12 @@ export async function executeRun(args: {
       maxAttempts: runtime.settings.maxAttempts,
     })) {
       lastSeq = event.seq;
-      // Viewers first: a slow database write must not hold back the stream.
+      // Outcomes are stored before viewers hear of them, so a viewer that reacts to run-end by
+      // reading the run gets the final row. Deltas skip the database and go straight out.
+      if (event.type !== "step-delta" && event.type !== "step-retry") await record(event);
       await runtime.eventLog.append(event).catch((e: unknown) => {
         runtime.log.warn(`run ${runId}: event log append failed: ${(e as Error).message}`);
       });
-      if (event.type !== "step-delta" && event.type !== "step-retry") await record(event);
     }
   } catch (error) {
     runtime.log.error(`run ${runId} failed unexpectedly: ${(error as Error).stack ?? String(error)}`);

@@ -14,3 +14,14 @@ describe("AppError", () => {
     }
   });
 });
+
+describe("AppError across module copies", () => {
+  it("is recognised by instanceof even when thrown by another copy of the module", async () => {
+    // Next.js bundles instrumentation and routes separately: two copies of lib/errors coexist.
+    const copy = (await import(`@/lib/errors?copy=${Date.now()}`)) as typeof import("@/lib/errors");
+    const foreign = new copy.AppError("upstream_overloaded", "busy");
+    expect(copy.AppError).not.toBe(AppError);
+    expect(foreign instanceof AppError).toBe(true);
+    expect(new Error("plain") instanceof AppError).toBe(false);
+  });
+});
