@@ -1,0 +1,1 @@
+export { AgentsManager } from "./agents-manager";

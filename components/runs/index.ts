@@ -1,0 +1,2 @@
+export { RunsPage } from "./runs-page";
+export { RunLiveView } from "./run-live-view";

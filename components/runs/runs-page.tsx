@@ -1,0 +1,17 @@
+import { RunComposer } from "./run-composer";
+import { RunHistory } from "./run-history";
+
+export function RunsPage() {
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Runs</h1>
+        <p className="mt-1 text-slate-600">
+          Run one task on many agents at once, then find any past run again.
+        </p>
+      </div>
+      <RunComposer />
+      <RunHistory />
+    </div>
+  );
+}

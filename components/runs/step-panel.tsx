@@ -1,0 +1,142 @@
+"use client";
+
+import type { LiveStep } from "@/lib/query/run-state";
+import { Card } from "@/components/ui/card";
+import { formatCost, formatMs, formatTokens } from "@/components/ui/format";
+import { useNow } from "@/components/ui/use-now";
+import { CacheBadge } from "./cache-badge";
+import { StatusBadge } from "./status-badge";
+
+function Stat(props: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-[11px] uppercase tracking-wide text-slate-400">{props.label}</dt>
+      <dd
+        className="truncate text-sm font-medium tabular-nums text-slate-800"
+        data-testid={props.testId}
+      >
+        {props.value}
+      </dd>
+    </div>
+  );
+}
+
+/** One step of a run: its status, numbers, and its answer as it streams in. */
+export function StepPanel({
+  step,
+  showDeps,
+  labelOf,
+}: {
+  step: LiveStep;
+  showDeps: boolean;
+  /** A step's display name from its key (the agent's name, with the key when they differ). */
+  labelOf: (key: string) => string;
+}) {
+  const active = step.status === "running" || step.status === "retrying";
+  const now = useNow(active, 500);
+  const latency =
+    step.latencyMs ?? (active && step.startedAtMs !== null ? now - step.startedAtMs : null);
+
+  return (
+    <Card
+      className={`flex min-w-0 flex-col p-4 ${active ? "ring-1 ring-sky-200" : ""}`}
+      data-testid={`step-panel-${step.key}`}
+      data-status={step.status}
+      data-agent={step.agentName}
+      aria-labelledby={`step-title-${step.key}`}
+      role="region"
+    >
+      <div className="flex flex-wrap items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <h3 id={`step-title-${step.key}`} className="truncate font-semibold text-slate-900">
+            {step.agentName}
+          </h3>
+          <p className="truncate font-mono text-xs text-slate-500">
+            {step.key !== step.agentName ? `${step.key} · ` : ""}
+            {step.model}
+          </p>
+        </div>
+        <div className="flex flex-wrap items-center gap-1.5" aria-live="polite">
+          <CacheBadge status={step.cacheStatus} testId={`step-cache-${step.key}`} />
+          <StatusBadge status={step.status} testId={`step-status-${step.key}`} />
+        </div>
+      </div>
+
+      {showDeps ? (
+        <p className="mt-2 text-xs text-slate-500" data-testid={`step-deps-${step.key}`}>
+          {step.dependsOn.length === 0 ? (
+            "No dependencies: starts first."
+          ) : (
+            <>
+              After{" "}
+              {step.dependsOn.map((d, i) => (
+                <span key={d}>
+                  {i > 0 ? ", " : ""}
+                  <span className="font-medium text-slate-700">{labelOf(d)}</span>
+                </span>
+              ))}
+            </>
+          )}
+        </p>
+      ) : null}
+
+      {step.retry ? (
+        <p
+          role="status"
+          className="mt-2 rounded-lg bg-amber-50 px-3 py-1.5 text-xs text-amber-900"
+          data-testid={`step-retry-${step.key}`}
+        >
+          Attempt {step.retry.attempt} failed with{" "}
+          <code className="font-mono">{step.retry.errorCode}</code>; retrying in{" "}
+          {formatMs(step.retry.delayMs)}.
+        </p>
+      ) : null}
+
+      <dl className="mt-3 grid grid-cols-3 gap-x-3 gap-y-2 border-y border-slate-100 py-2">
+        <Stat label="Attempts" value={String(step.attempts)} testId={`step-attempts-${step.key}`} />
+        <Stat label="Latency" value={formatMs(latency)} testId={`step-latency-${step.key}`} />
+        <Stat label="TTFT" value={formatMs(step.ttftMs)} />
+        <Stat
+          label="Tokens"
+          value={
+            step.inputTokens + step.outputTokens > 0
+              ? `${formatTokens(step.inputTokens)} → ${formatTokens(step.outputTokens)}`
+              : "—"
+          }
+        />
+        <Stat label="Cost" value={formatCost(step.costUsd)} />
+      </dl>
+
+      {step.errorMessage && step.status !== "succeeded" ? (
+        <p
+          className={`mt-3 rounded-lg px-3 py-2 text-xs ${step.status === "failed" ? "bg-rose-50 text-rose-800" : "bg-slate-50 text-slate-600"}`}
+          data-testid={`step-error-${step.key}`}
+        >
+          {step.errorCode ? <code className="mr-1 font-mono">{step.errorCode}</code> : null}
+          {step.errorMessage}
+        </p>
+      ) : null}
+
+      <div className="mt-3 flex-1 rounded-lg bg-slate-50 p-3">
+        <pre
+          className="whitespace-pre-wrap break-words font-mono text-[13px] leading-relaxed text-slate-800"
+          data-testid={`step-output-${step.key}`}
+          aria-label={`${step.key} answer`}
+        >
+          {step.output}
+          {active ? (
+            <span
+              aria-hidden
+              className="ml-0.5 inline-block h-3.5 w-1.5 animate-pulse bg-indigo-500 align-middle"
+            />
+          ) : null}
+        </pre>
+        {!step.output && !active ? (
+          <p className="text-[13px] italic text-slate-400">
+            {step.status === "pending" ? "Waiting…" : "No answer."}
+          </p>
+        ) : null}
+      </div>
+    </Card>
+  );
+}
