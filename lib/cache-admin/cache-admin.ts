@@ -15,7 +15,7 @@ export async function getCacheStats(args: { prisma: PrismaClient; runtime: Runti
   const { prisma, runtime, teamId } = args;
   const range = RANGES[args.range];
   // Counters reach the database every few seconds; flush so the page shows this very moment.
-  await runtime.cacheServices.flusher.flush();
+  await Promise.all([runtime.cacheServices.flusher.flush(), runtime.cacheServices.cache.flushHits()]);
   const now = Date.now();
   const since = new Date(Math.floor((now - range.ms) / range.stepMs + 1) * range.stepMs);
   const [totals, series, byModel, byAgent, size] = await Promise.all([
@@ -84,6 +84,7 @@ export async function listCacheEntries(args: {
   query: { search?: string; model?: string; agent?: string; minHits?: number; sort: "lastHit" | "hits" | "size" | "created"; cursor?: string; limit: number };
 }) {
   const { query } = args;
+  await args.runtime.cacheServices.cache.flushHits();
   const result = await args.runtime.cacheServices.l2.list({
     teamId: args.teamId,
     search: query.search,

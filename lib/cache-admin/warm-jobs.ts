@@ -31,6 +31,7 @@ export async function startWarmJob(args: {
   requests?: ModelRequest[];
 }): Promise<WarmJob> {
   const { runtime, teamId } = args;
+  await runtime.cacheServices.cache.flushHits();
   const work: { request: ModelRequest; mode: "default" | "refresh"; agentId?: string }[] = args.requests
     ? args.requests.map((request) => ({ request, mode: "default" as const }))
     : (await runtime.cacheServices.l2.topRequested(teamId, args.topN ?? 10)).flatMap((entry) => {

@@ -38,6 +38,6 @@ export interface L2Store {
   put(entry: StoredEntry): Promise<void>;
   /** Deletes the row for key; a missing row is not an error. */
   delete(key: string): Promise<void>;
-  /** Records a hit: hitCount + 1 and lastHitAt = at; a missing row is not an error. */
-  touch(key: string, at: Date): Promise<void>;
+  /** Records hits: hitCount + hits (default 1) and lastHitAt = at; a missing row is not an error. */
+  touch(key: string, at: Date, hits?: number): Promise<void>;
 }

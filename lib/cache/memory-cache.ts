@@ -13,8 +13,6 @@ export interface EntryMeta {
   createdAt: number;
   /** Epoch milliseconds; null never expires (it can still be evicted). */
   expiresAt: number | null;
-  /** Epoch milliseconds of the last L2 touch, so L1 hits refresh L2's recency only now and then. */
-  touchedAt?: number;
 }
 
 /** One L1 entry: the response kept as the stored JSON string, parsed only when served. */

@@ -162,11 +162,11 @@ export function createPrismaL2Store(
       await guard("write", () => prisma.cacheEntry.deleteMany({ where: { key } }));
     },
 
-    async touch(key, at) {
+    async touch(key, at, hits = 1) {
       await guard("write", () =>
         prisma.cacheEntry.updateMany({
           where: { key },
-          data: { hitCount: { increment: 1 }, lastHitAt: at },
+          data: { hitCount: { increment: hits }, lastHitAt: at },
         }),
       );
     },

@@ -37,6 +37,9 @@ export interface PurgeFilter {
   olderThan?: Date;
 }
 
+/** Distinct keys with uncounted L1 hits before they are written without waiting for the timer. */
+const MAX_PENDING_HIT_KEYS = 10_000;
+
 export interface ResponseCacheOptions {
   /** L1: this process's byte-bounded LRU. */
   l1: MemoryCache;
@@ -82,12 +85,6 @@ export interface ResponseCacheOptions {
    * @default lockTtlMs
    */
   lockWaitMs?: number;
-  /**
-   * L1 hits refresh L2's lastHitAt/hitCount at most this often per entry, so a hot L1 entry is
-   * not evicted from L2 as stale without making every hit a database write.
-   * @default 60000
-   */
-  touchIntervalMs?: number;
   /** @default 64 */
   replayChunkSize?: number;
   /** Told of every purge made here, to fan it out to other instances' L1 (pub/sub). */
@@ -137,7 +134,7 @@ export class ResponseCache {
   readonly #defaultTeamId: string | undefined;
   readonly #lockTtlMs: number;
   readonly #lockWaitMs: number;
-  readonly #touchIntervalMs: number;
+  #pendingHits = new Map<string, number>();
   readonly #chunkSize: number;
   readonly #onPurge: ((filter: PurgeFilter) => void) | undefined;
   readonly #flights: SingleFlight<ModelStreamEvent> = createSingleFlight();
@@ -156,7 +153,6 @@ export class ResponseCache {
     this.#defaultTeamId = options.defaultTeamId;
     this.#lockTtlMs = options.lockTtlMs ?? 120_000;
     this.#lockWaitMs = options.lockWaitMs ?? this.#lockTtlMs;
-    this.#touchIntervalMs = options.touchIntervalMs ?? 60_000;
     this.#chunkSize = options.replayChunkSize ?? 64;
     this.#onPurge = options.onPurge;
     this.#l1.onEvict((entry) =>
@@ -226,6 +222,21 @@ export class ResponseCache {
     } catch {
       return { verified, request: null, response: null };
     }
+  }
+
+  /** Writes the L1 hits counted since the last flush to L2 (hit counts and recency). */
+  async flushHits(): Promise<void> {
+    if (this.#pendingHits.size === 0) return;
+    const batch = this.#pendingHits;
+    this.#pendingHits = new Map();
+    const at = new Date(this.#now());
+    await Promise.all(
+      [...batch].map(([key, hits]) =>
+        this.#l2.touch(key, at, hits).catch((error: unknown) => {
+          this.#logger.warn("could not record L1 hits in L2", { key, error: String(error) });
+        }),
+      ),
+    );
   }
 
   /** Resolves once background writes (L2 puts, touches, deletes, lock releases) have settled. */
@@ -338,6 +349,23 @@ export class ResponseCache {
     status: { value: CacheStatus },
   ): AsyncGenerator<ModelStreamEvent, void, undefined> {
     const { key, tenant, request } = call;
+    if (!call.refresh) {
+      // Double-check L1 now that we lead: this caller's cache read (an L2 round trip, slow under
+      // load) may have missed an identical flight that finished and filled L1 before we joined,
+      // and computing again would be a second upstream call for the same key.
+      const entry = this.#l1.get(key);
+      let message: Anthropic.Message | undefined;
+      try {
+        message = entry === undefined ? undefined : parseResponse(entry.response);
+      } catch {
+        // Unreadable: #read drops such entries; here just compute as usual.
+      }
+      if (message !== undefined) {
+        status.value = "coalesced";
+        yield* replayEvents(message, { chunkSize: this.#chunkSize });
+        return;
+      }
+    }
     let handle = await this.#tryAcquire(key, signal);
     if (handle === null) {
       await this.#waitForHolder(key, signal);
@@ -403,7 +431,6 @@ export class ResponseCache {
       latencyMs: Math.round(latencyMs),
       createdAt: now,
       expiresAt,
-      touchedAt: now,
     };
     this.#l1.set(key, response, meta);
 
@@ -447,11 +474,10 @@ export class ResponseCache {
     if (entry !== undefined) {
       try {
         const message = parseResponse(entry.response);
-        const now = this.#now();
-        if (now - (entry.meta.touchedAt ?? entry.meta.createdAt) >= this.#touchIntervalMs) {
-          entry.meta.touchedAt = now;
-          this.#background(this.#l2.touch(key, new Date(now)));
-        }
+        // L1 hits are counted here and written to L2 in batches (flushHits), so a hot entry
+        // costs one UPDATE per interval, not one per hit, and hit counts stay exact.
+        this.#pendingHits.set(key, (this.#pendingHits.get(key) ?? 0) + 1);
+        if (this.#pendingHits.size >= MAX_PENDING_HIT_KEYS) void this.flushHits();
         return {
           status: "hit-memory",
           message,
@@ -522,7 +548,6 @@ export class ResponseCache {
         latencyMs: row.latencyMs,
         createdAt: row.createdAt.getTime(),
         expiresAt: row.expiresAt?.getTime() ?? null,
-        touchedAt: now,
       });
       this.#background(this.#l2.touch(key, new Date(now)));
       return {

@@ -106,6 +106,9 @@ export async function createCacheServices(args: {
     void l2.sweep().catch((e: unknown) => cacheLog.warn(`sweep failed: ${(e as Error).message}`));
   }, 60_000);
   sweep.unref?.();
+  // Memory hits reach L2's hit counts (and so eviction order and "top entries") in batches.
+  const hitFlush = setInterval(() => void cache.flushHits(), 5_000);
+  hitFlush.unref?.();
 
   return {
     cache,
@@ -117,6 +120,8 @@ export async function createCacheServices(args: {
     limits,
     close: async () => {
       clearInterval(sweep);
+      clearInterval(hitFlush);
+      await cache.flushHits();
       unsubscribe();
       await purgeBus.close();
       purgeSub?.disconnect();

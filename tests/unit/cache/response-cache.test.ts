@@ -101,6 +101,23 @@ describe("ResponseCache", () => {
     expect(computes()).toBe(1);
   });
 
+  it("counts memory hits exactly and writes them to L2 in one batch", async () => {
+    const { cache, l2, call } = setup();
+    await call();
+    await cache.idle();
+    for (let i = 0; i < 5; i++) await call();
+    const row = () => l2.rows.values().next().value;
+    const touchesBefore = l2.calls.touch;
+    expect(row()?.hitCount).toBe(0);
+
+    await cache.flushHits();
+
+    expect(row()?.hitCount).toBe(5);
+    expect(l2.calls.touch).toBe(touchesBefore + 1);
+    await cache.flushHits();
+    expect(l2.calls.touch).toBe(touchesBefore + 1);
+  });
+
   it("never serves a tampered L2 row: deletes it, counts it and recomputes", async () => {
     const { cache, l1, l2, stats, logger, call, computes } = setup();
     await call();
