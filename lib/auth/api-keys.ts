@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { forgetApiKey } from "./api-key-cache";
 import type { Role } from "./roles";
 import { generateApiKey, hashToken } from "./tokens";
 
@@ -41,4 +42,6 @@ export async function revokeApiKey(prisma: PrismaClient, { teamId, id }: { teamI
     data: { revokedAt: new Date() },
   });
   if (count === 0) throw new AppError("not_found", "no such active API key");
+  // This instance stops accepting it now; the route tells the other instances.
+  forgetApiKey(id);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { apiKeyCache } from "./api-key-cache";
 import type { Principal } from "./principal";
 import { SESSION_COOKIE, readCookie } from "./sessions";
 import { hashToken } from "./tokens";
@@ -26,12 +27,25 @@ export async function authenticate(
 ): Promise<Principal | null> {
   const key = apiKeyFrom(request);
   if (key) {
-    const record = await prisma.apiKey.findUnique({ where: { keyHash: hashToken(key) } });
-    if (!record || record.revokedAt) {
-      throw new AppError("unauthorized", record ? "this API key was revoked" : "invalid API key");
+    const hash = hashToken(key);
+    const cache = apiKeyCache();
+    let record = cache.get(hash);
+    if (!record) {
+      const row = await prisma.apiKey.findUnique({ where: { keyHash: hash } });
+      if (!row) throw new AppError("unauthorized", "invalid API key");
+      record = {
+        id: row.id,
+        teamId: row.teamId,
+        role: row.role,
+        revoked: row.revokedAt !== null,
+        lastUsedAt: row.lastUsedAt?.getTime() ?? null,
+      };
+      cache.set(hash, record);
     }
+    if (record.revoked) throw new AppError("unauthorized", "this API key was revoked");
     const now = Date.now();
-    if (!record.lastUsedAt || now - record.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+    if (!record.lastUsedAt || now - record.lastUsedAt > LAST_USED_GRANULARITY_MS) {
+      record.lastUsedAt = now;
       // Best effort: a failed bookkeeping write must not fail the request.
       void prisma.apiKey
         .update({ where: { id: record.id }, data: { lastUsedAt: new Date(now) } })

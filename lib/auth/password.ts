@@ -12,6 +12,8 @@ const scrypt = promisify(scryptCb) as (
 // scrypt is memory-hard: N=2^15, r=8 costs 32 MiB per hash (OWASP's recommended floor is 2^17
 // with r=8, p=1 for interactive logins on dedicated hardware; 2^15 keeps sign-in fast on a 2-core box).
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, keylen: 32 } as const;
+/** Shortest stored hash accepted (128 bits); ours are PARAMS.keylen bytes. */
+const MIN_HASH_BYTES = 16;
 
 /** Hashes a password into a self-describing string: scrypt$N$r$p$salt$hash (base64). */
 export async function hashPassword(password: string): Promise<string> {
@@ -30,13 +32,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, saltB64, hashB64] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !saltB64 || !hashB64) return false;
   const expected = Buffer.from(hashB64, "base64");
+  // scrypt derives as many bytes as the stored hash has, so a truncated hash would verify against
+  // any password sharing its first few bytes (1 in 256 for one byte). Refuse short hashes.
+  if (expected.length < MIN_HASH_BYTES) return false;
   const N = Number(n);
-  const actual = await scrypt(password, Buffer.from(saltB64, "base64"), expected.length, {
-    N,
-    r: Number(r),
-    p: Number(p),
-    maxmem: 128 * N * Number(r) * 2,
-  });
+  let actual: Buffer;
+  try {
+    actual = await scrypt(password, Buffer.from(saltB64, "base64"), expected.length, {
+      N,
+      r: Number(r),
+      p: Number(p),
+      maxmem: 128 * N * Number(r) * 2,
+    });
+  } catch {
+    // Parameters node rejects (N not a power of two, NaN, …): a malformed hash, not a server error.
+    return false;
+  }
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

@@ -3,8 +3,8 @@ import { ResponseCollector } from "@/lib/cache";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { CacheControl, CacheStatus, ModelCaller, ModelRequest, ModelStreamEvent } from "@/lib/llm/types";
-import { logger } from "@/lib/log";
 import { toAnthropicError } from "./anthropic-errors";
+import { logGatewayRequest } from "./request-log";
 
 const encoder = new TextEncoder();
 
@@ -40,24 +40,20 @@ export async function handleMessages(call: GatewayCall): Promise<Response> {
     onCacheStatus: (status) => (cacheStatus = status),
   })[Symbol.asyncIterator]();
 
-  const log = (status: number, usage?: { input: number; output: number }, errorType?: string) => {
-    void call.prisma.gatewayRequest
-      .create({
-        data: {
-          teamId: call.teamId,
-          apiKeyId: call.apiKeyId,
-          model: request.model,
-          stream: wantsStream === true,
-          status,
-          cacheStatus,
-          errorType,
-          latencyMs: Math.round(performance.now() - started),
-          inputTokens: usage?.input ?? 0,
-          outputTokens: usage?.output ?? 0,
-        },
-      })
-      .catch((e: unknown) => logger.child("gateway").warn(`request log write failed: ${(e as Error).message}`));
-  };
+  const log = (status: number, usage?: { input: number; output: number }, errorType?: string) =>
+    logGatewayRequest(call.prisma, {
+      teamId: call.teamId,
+      apiKeyId: call.apiKeyId,
+      model: request.model,
+      stream: wantsStream === true,
+      status,
+      cacheStatus,
+      errorType,
+      latencyMs: Math.round(performance.now() - started),
+      inputTokens: usage?.input ?? 0,
+      outputTokens: usage?.output ?? 0,
+      createdAt: new Date(),
+    });
 
   // The first event decides between an HTTP error and a 200 (and tells the cache status).
   let first: IteratorResult<ModelStreamEvent>;

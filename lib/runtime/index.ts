@@ -1,6 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { API_KEY_REVOKED_CHANNEL, forgetApiKey } from "@/lib/auth/api-key-cache";
 import { createCachedCaller } from "@/lib/cache";
+import { flushGatewayLog } from "@/lib/gateway/request-log";
 import { getConfig } from "@/lib/config";
 import { type Database, getDb } from "@/lib/db";
 import { logger } from "@/lib/log";
@@ -56,6 +58,7 @@ async function createRuntime(): Promise<Runtime> {
   const cacheServices = await createCacheServices({ config, db, redis, log });
   const pubsub = redis ? createRedisPubSub(redis) : createMemoryPubSub();
   const eventLog = redis ? createRedisEventLog(redis, pubsub) : createMemoryEventLog();
+  const unsubscribeRevocations = await pubsub.subscribe(API_KEY_REVOKED_CHANNEL, forgetApiKey);
   const activeRuns = await createActiveRuns({
     pubsub,
     heartbeat: (ids) => heartbeatRuns(db.prisma, ids),
@@ -107,6 +110,8 @@ async function createRuntime(): Promise<Runtime> {
     log: logger.child("runs"),
     close: async () => {
       clearInterval(recovery);
+      unsubscribeRevocations();
+      await flushGatewayLog();
       await activeRuns.close();
       await cacheServices.close();
       await eventLog.close();

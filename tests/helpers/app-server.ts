@@ -159,7 +159,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
       await runtime.close();
       await runtime.db.close();
       const g = globalThis as Record<string, unknown>;
-      for (const key of ["ensembleRuntime", "ensembleDb", "ensembleRedis", "ensembleLimiters"]) {
+      for (const key of ["ensembleRuntime", "ensembleDb", "ensembleRedis", "ensembleLimiters", "ensembleKeyCache", "ensembleGatewayLog"]) {
         const value = g[key] as { disconnect?: () => void } | undefined;
         if (key === "ensembleRedis") value?.disconnect?.();
         delete g[key];
