@@ -1,0 +1,13 @@
+export type { Duration } from "./duration";
+export { durationToMs } from "./duration";
+export type { Algorithm, FailMode, LimitFailureReason, LimitResult, Limiter } from "./types";
+export { RateLimitStoreError } from "./store-error";
+export type { CreateLimiterOptions, LimiterStore } from "./limiter";
+export { createLimiter } from "./limiter";
+export type { CreateRateLimitersOptions, RateLimitGroup } from "./groups";
+export { RATE_LIMIT_FAIL_MODES, createRateLimiters } from "./groups";
+export type { MemoryLimiter, MemoryLimiterOptions, MemoryLimitResult } from "./memory-limiter";
+export { createMemoryLimiter } from "./memory-limiter";
+export type { RatelimitRedis } from "./redis-adapter";
+export { redisAdapterFor, stripUpstashShebang } from "./redis-adapter";
+export { rateLimitHeaders } from "./headers";
