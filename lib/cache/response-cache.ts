@@ -379,6 +379,17 @@ export class ResponseCache {
       }
       // The holder failed or lapsed; one more try, then compute regardless rather than queue.
       handle = await this.#tryAcquire(key, signal);
+    } else if (handle !== undefined && !call.refresh) {
+      // Double-checked under the lock: another instance may have stored the answer and released
+      // the lock between our L2 miss and our acquiring it. One primary-key read per miss is far
+      // cheaper than a second upstream call.
+      const hit = await this.#readL2(key, tenant, request);
+      if (hit !== null) {
+        await handle.release().catch(() => {});
+        status.value = "coalesced";
+        yield* replayEvents(hit.message, { chunkSize: this.#chunkSize });
+        return;
+      }
     }
     let handedOff = false;
     try {

@@ -5,6 +5,17 @@ import type { CacheControl } from "@/lib/llm/types";
 import { type Plan, type RunEvent, runPlan } from "@/lib/orchestrator";
 import type { RunRuntime } from "./runtime-types";
 
+/**
+ * When a step really ended: the end of its last attempt, on the orchestrator's clock (the clock of
+ * step-start's `at`). Not the time of this write, which lags behind while earlier events are being
+ * recorded, so a dependent step could appear to start before its dependency ended. A step that
+ * never ran (no attempts) ends now.
+ */
+function stepEndedAt(attempts: ReadonlyArray<{ startedAt: number; durationMs: number }>): Date {
+  const last = attempts.at(-1);
+  return last ? new Date(last.startedAt + last.durationMs) : new Date();
+}
+
 /** Answers served without an upstream call cost nothing. */
 const FREE_STATUSES = new Set(["hit-memory", "hit-db", "coalesced"]);
 
@@ -71,7 +82,7 @@ export async function executeRun(args: {
             inputTokens: event.inputTokens,
             outputTokens: event.outputTokens,
             costUsd: cost,
-            endedAt: new Date(),
+            endedAt: stepEndedAt(event.attempts),
           },
         });
         return;
@@ -86,7 +97,7 @@ export async function executeRun(args: {
             attempts: event.attempts.length,
             attemptLog: event.attempts as object[],
             latencyMs: Math.round(event.latencyMs),
-            endedAt: new Date(),
+            endedAt: stepEndedAt(event.attempts),
           },
         });
         return;
