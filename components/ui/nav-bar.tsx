@@ -1,22 +1,99 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
+import { useState } from "react";
+import { postSignOut } from "@/components/auth/auth-api";
+import { hasRole, type Me, type Role } from "@/components/auth/types";
+import { useMe, useSetMe } from "@/components/auth/use-me";
 
-const SECTIONS = [
-  { href: "/agents", label: "Agents" },
-  { href: "/runs", label: "Runs" },
-  { href: "/cache", label: "Cache" },
-  { href: "/settings", label: "Settings" },
-] as const;
+/** `minRole: null` links show to everyone, signed in or not (the pages themselves ask for a session). */
+const SECTIONS: readonly { href: string; label: string; minRole: Role | null }[] = [
+  { href: "/agents", label: "Agents", minRole: null },
+  { href: "/runs", label: "Runs", minRole: null },
+  { href: "/cache", label: "Cache", minRole: "admin" },
+  { href: "/settings", label: "Settings", minRole: "member" },
+];
+
+const ROLE_BADGE: Record<Role, string> = {
+  owner: "bg-violet-100 text-violet-800",
+  admin: "bg-indigo-100 text-indigo-800",
+  member: "bg-slate-100 text-slate-700",
+};
+
+function UserMenu({ me }: { me: Me }) {
+  const router = useRouter();
+  const setMe = useSetMe();
+  const [pending, setPending] = useState(false);
+
+  async function signOut() {
+    setPending(true);
+    try {
+      await postSignOut();
+    } finally {
+      setMe(null);
+      router.push("/sign-in");
+      router.refresh();
+      setPending(false);
+    }
+  }
+
+  const initials = me.user.name
+    .split(/\s+/)
+    .map((part) => part[0] ?? "")
+    .join("")
+    .slice(0, 2)
+    .toUpperCase();
+
+  return (
+    <div className="ml-auto flex items-center gap-3" data-testid="user-menu" data-role={me.role}>
+      <span
+        aria-hidden
+        className="hidden h-8 w-8 items-center justify-center rounded-full bg-gradient-to-br from-indigo-500 to-violet-600 text-xs font-semibold text-white sm:flex"
+      >
+        {initials || "?"}
+      </span>
+      <div className="hidden min-w-0 leading-tight md:block">
+        <p className="truncate text-sm font-medium text-slate-900" data-testid="user-name">
+          {me.user.name}
+        </p>
+        <p className="truncate text-xs text-slate-500" data-testid="user-team">
+          {me.team.name}
+        </p>
+      </div>
+      <span
+        className={`rounded-full px-2 py-0.5 text-xs font-medium ${ROLE_BADGE[me.role]}`}
+        data-testid="user-role"
+        title={`${me.user.name} · ${me.team.name}`}
+      >
+        {me.role}
+      </span>
+      <button
+        type="button"
+        onClick={() => void signOut()}
+        disabled={pending}
+        className="rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+        data-testid="sign-out"
+      >
+        {pending ? "Signing out…" : "Sign out"}
+      </button>
+    </div>
+  );
+}
 
 export function NavBar() {
   const pathname = usePathname();
+  const me = useMe();
+  const role = me.data?.role ?? null;
+  const sections = SECTIONS.filter(
+    (s) => s.minRole === null || (role !== null && hasRole(role, s.minRole)),
+  );
+
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav
         aria-label="Main"
-        className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4"
+        className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2"
         data-testid="nav"
       >
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
@@ -27,7 +104,7 @@ export function NavBar() {
           Ensemble
         </Link>
         <ul className="flex gap-1 text-sm">
-          {SECTIONS.map((s) => {
+          {sections.map((s) => {
             const active = pathname === s.href || pathname.startsWith(`${s.href}/`);
             return (
               <li key={s.href}>
@@ -42,6 +119,26 @@ export function NavBar() {
             );
           })}
         </ul>
+        {me.data ? (
+          <UserMenu me={me.data} />
+        ) : me.isPending ? (
+          <span className="ml-auto h-8 w-24 animate-pulse rounded-md bg-slate-100" aria-hidden />
+        ) : (
+          <div className="ml-auto flex items-center gap-2 text-sm" data-testid="auth-links">
+            <Link
+              href="/sign-in"
+              className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-50"
+            >
+              Sign in
+            </Link>
+            <Link
+              href="/sign-up"
+              className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500"
+            >
+              Sign up
+            </Link>
+          </div>
+        )}
       </nav>
     </header>
   );

@@ -1,0 +1,1 @@
+export { CacheDashboard } from "./cache-dashboard";

@@ -1,0 +1,3 @@
+export { SettingsView } from "./settings-view";
+export { ConfirmButton } from "./confirm-button";
+export { CopyButton } from "./copy-button";

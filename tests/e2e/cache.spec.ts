@@ -1,0 +1,75 @@
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { CachePage } from "./pages/cache-page";
+
+const FINISHED = ["succeeded", "partial", "failed", "cancelled", "interrupted"];
+
+interface Agent {
+  id: string;
+  name: string;
+  temperature: number;
+}
+
+/** Starts a run of `agents` on `task` through the API and waits until it has finished. */
+async function runToCompletion(request: APIRequestContext, agents: Agent[], task: string) {
+  const started = await request.post("/api/runs", {
+    data: { task, agents: agents.map((a) => a.id), mode: "parallel" },
+  });
+  expect(started.status(), await started.text()).toBe(201);
+  const { id } = (await started.json()) as { id: string };
+  let status = "";
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get(`/api/runs/${id}`);
+        status = ((await res.json()) as { run: { status: string } }).run.status;
+        return FINISHED.includes(status);
+      },
+      { timeout: 45_000, message: `run ${id} did not finish` },
+    )
+    .toBe(true);
+  expect(status).toBe("succeeded");
+}
+
+test("the same task run twice is served from the cache, and purging empties it", async ({
+  page,
+  account,
+}) => {
+  test.setTimeout(120_000);
+  const agentsResponse = await page.request.get("/api/agents");
+  expect(agentsResponse.status()).toBe(200);
+  const { agents } = (await agentsResponse.json()) as { agents: Agent[] };
+  const cacheable = agents.filter((a) => a.temperature === 0);
+  expect(cacheable.length, "the starter agents include temperature-0 agents").toBeGreaterThan(0);
+
+  const task = `Summarise the trade-offs of response caching for LLM calls (${Date.now()}).`;
+  await runToCompletion(page.request, cacheable, task);
+  await runToCompletion(page.request, cacheable, task);
+
+  const cache = new CachePage(page);
+  await cache.goto();
+  await expect(page.getByTestId("user-menu")).toContainText(account.teamName);
+  // Statistics are flushed in the background: reload until the second run's hits are counted.
+  await expect(async () => {
+    await page.reload();
+    await expect(cache.hitRate).toBeVisible();
+    expect(await cache.hitRateValue()).toBeGreaterThan(0);
+  }).toPass({ timeout: 30_000 });
+  await expect(cache.hitsChart.locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(cache.entryRows).toHaveCount(cacheable.length);
+  for (const agent of cacheable) await expect(cache.entriesTable).toContainText(agent.name);
+  await page.screenshot({ path: "test-results/screenshots/cache.png", fullPage: true });
+
+  // Inspect shows the stored request and response.
+  await cache.entryRows.first().getByTestId("cache-entry-inspect").click();
+  await expect(page.getByTestId("cache-entry-request")).toContainText('"messages"');
+  await expect(page.getByTestId("cache-entry-response")).toContainText('"content"');
+  await page.getByTestId("cache-entry-close").click();
+
+  await cache.purgeAll();
+  await expect(page.getByTestId("cache-purge-result")).toContainText(`Purged ${cacheable.length}`);
+  await expect(cache.entryRows).toHaveCount(0);
+  await expect(cache.emptyEntries).toBeVisible();
+  const after = await page.request.get("/api/cache/entries");
+  expect(((await after.json()) as { entries: unknown[] }).entries).toHaveLength(0);
+});
