@@ -7,6 +7,8 @@ const config = [
   {
     ignores: [
       ".next/**",
+      ".next-*/**",
+      "bench/results/**",
       ".data/**",
       "lib/db/generated/**",
       "test-results/**",

@@ -55,7 +55,11 @@ const BRAND = Symbol.for("ensemble.AppError");
 /** The one error class of the application: a code from the closed set plus a human message. */
 export class AppError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true
+    );
   }
 
   readonly [BRAND] = true;

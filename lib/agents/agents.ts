@@ -14,7 +14,10 @@ export async function listAgents(prisma: PrismaClient, teamId: string) {
   return prisma.agent.findMany({ where: { teamId }, orderBy: { name: "asc" } });
 }
 
-export async function getAgentOrThrow(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+export async function getAgentOrThrow(
+  prisma: PrismaClient,
+  { teamId, id }: { teamId: string; id: string },
+) {
   const agent = await prisma.agent.findFirst({ where: { id, teamId } });
   if (!agent) throw new AppError("not_found", "no such agent");
   return agent;
@@ -39,14 +42,18 @@ export async function updateAgent(
     temperature: patch.temperature ?? current.temperature,
     maxTokens: patch.maxTokens ?? current.maxTokens,
     cacheEnabled: patch.cacheEnabled === undefined ? current.cacheEnabled : patch.cacheEnabled,
-    cacheTtlSeconds: patch.cacheTtlSeconds === undefined ? current.cacheTtlSeconds : patch.cacheTtlSeconds,
+    cacheTtlSeconds:
+      patch.cacheTtlSeconds === undefined ? current.cacheTtlSeconds : patch.cacheTtlSeconds,
   });
   if (!merged.success) throw fromZodError(merged.error);
   if (merged.data.name !== current.name) await assertNameFree(prisma, teamId, merged.data.name);
   return prisma.agent.update({ where: { id: current.id }, data: merged.data });
 }
 
-export async function deleteAgent(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+export async function deleteAgent(
+  prisma: PrismaClient,
+  { teamId, id }: { teamId: string; id: string },
+) {
   const { count } = await prisma.agent.deleteMany({ where: { id, teamId } });
   if (count === 0) throw new AppError("not_found", "no such agent");
 }

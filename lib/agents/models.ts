@@ -26,5 +26,7 @@ export const CUSTOM_MODEL_PATTERN = /^[a-z0-9][a-z0-9._-]{1,99}$/;
 export const CUSTOM_MODEL_MAX_OUTPUT_TOKENS = 32_000;
 
 export function maxOutputTokens(model: string): number {
-  return KNOWN_MODELS.find((m) => m.id === model)?.maxOutputTokens ?? CUSTOM_MODEL_MAX_OUTPUT_TOKENS;
+  return (
+    KNOWN_MODELS.find((m) => m.id === model)?.maxOutputTokens ?? CUSTOM_MODEL_MAX_OUTPUT_TOKENS
+  );
 }

@@ -5,12 +5,8 @@ export const AGENT_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 export const MAX_SYSTEM_PROMPT_CHARS = 50_000;
 
 const fields = {
-  name: z
-    .string()
-    .regex(AGENT_NAME_PATTERN, "1–64 letters, digits, '_' or '-'"),
-  model: z
-    .string()
-    .regex(CUSTOM_MODEL_PATTERN, "a model id such as claude-sonnet-5-5"),
+  name: z.string().regex(AGENT_NAME_PATTERN, "1–64 letters, digits, '_' or '-'"),
+  model: z.string().regex(CUSTOM_MODEL_PATTERN, "a model id such as claude-sonnet-5-5"),
   system: z.string().max(MAX_SYSTEM_PROMPT_CHARS, `at most ${MAX_SYSTEM_PROMPT_CHARS} characters`),
   temperature: z.number().min(0, "between 0 and 1").max(1, "between 0 and 1"),
   maxTokens: z.number().int("a whole number").min(1, "at least 1"),
@@ -77,7 +73,10 @@ export const agentFileSchema = z
           temperature: fields.temperature.default(0),
           max_tokens: fields.maxTokens.default(1024),
           cache: z
-            .object({ enabled: fields.cacheEnabled.optional(), ttl_seconds: fields.cacheTtlSeconds.optional() })
+            .object({
+              enabled: fields.cacheEnabled.optional(),
+              ttl_seconds: fields.cacheTtlSeconds.optional(),
+            })
             .strict()
             .optional(),
         })

@@ -33,7 +33,9 @@ export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<
   const passwordHash = await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email } })) {
-      throw new AppError("conflict", "an account with this email already exists", { field: "email" });
+      throw new AppError("conflict", "an account with this email already exists", {
+        field: "email",
+      });
     }
     const user = await tx.user.create({ data: { email, name: input.name.trim(), passwordHash } });
 
@@ -45,7 +47,9 @@ export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<
         });
       }
       await tx.invite.update({ where: { id: invite.id }, data: { acceptedAt: new Date() } });
-      await tx.membership.create({ data: { teamId: invite.teamId, userId: user.id, role: invite.role } });
+      await tx.membership.create({
+        data: { teamId: invite.teamId, userId: user.id, role: invite.role },
+      });
       const team = await tx.team.findUniqueOrThrow({ where: { id: invite.teamId } });
       return { user: pick(user), team: { id: team.id, name: team.name }, role: invite.role };
     }
@@ -116,7 +120,10 @@ export async function listInvites(prisma: PrismaClient, teamId: string) {
   });
 }
 
-export async function revokeInvite(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+export async function revokeInvite(
+  prisma: PrismaClient,
+  { teamId, id }: { teamId: string; id: string },
+) {
   const { count } = await prisma.invite.deleteMany({ where: { id, teamId, acceptedAt: null } });
   if (count === 0) throw new AppError("not_found", "no such invite");
 }
@@ -140,7 +147,8 @@ export async function updateMember(
     if (!member) throw new AppError("not_found", "no such member");
     if (member.role === "owner" && role !== "owner") {
       const owners = await tx.membership.count({ where: { teamId, role: "owner" } });
-      if (owners <= 1) throw new AppError("conflict", "a team needs at least one owner", { field: "role" });
+      if (owners <= 1)
+        throw new AppError("conflict", "a team needs at least one owner", { field: "role" });
     }
     if (role === null) {
       await tx.membership.delete({ where: { id: member.id } });

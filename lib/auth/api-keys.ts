@@ -36,7 +36,10 @@ export function listApiKeys(prisma: PrismaClient, teamId: string) {
   });
 }
 
-export async function revokeApiKey(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+export async function revokeApiKey(
+  prisma: PrismaClient,
+  { teamId, id }: { teamId: string; id: string },
+) {
   const { count } = await prisma.apiKey.updateMany({
     where: { id, teamId, revokedAt: null },
     data: { revokedAt: new Date() },

@@ -24,7 +24,14 @@ export async function hashPassword(password: string): Promise<string> {
     p: PARAMS.p,
     maxmem: 128 * PARAMS.N * PARAMS.r * 2,
   });
-  return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64"), hash.toString("base64")].join("$");
+  return [
+    "scrypt",
+    PARAMS.N,
+    PARAMS.r,
+    PARAMS.p,
+    salt.toString("base64"),
+    hash.toString("base64"),
+  ].join("$");
 }
 
 /** Constant-time check of a password against a stored hash; false for any malformed hash. */

@@ -20,7 +20,10 @@ export async function deleteSession(prisma: PrismaClient, token: string): Promis
 }
 
 /** The Set-Cookie value for a session (or for clearing it, with token ""). */
-export function sessionCookie(token: string, { secure, maxAgeMs }: { secure: boolean; maxAgeMs: number }) {
+export function sessionCookie(
+  token: string,
+  { secure, maxAgeMs }: { secure: boolean; maxAgeMs: number },
+) {
   return [
     `${SESSION_COOKIE}=${token}`,
     "Path=/",

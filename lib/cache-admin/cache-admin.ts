@@ -11,11 +11,19 @@ const RANGES = {
 };
 
 /** Totals, a gap-filled time series, breakdowns and sizes for the cache page. */
-export async function getCacheStats(args: { prisma: PrismaClient; runtime: Runtime; teamId: string; range: keyof typeof RANGES }) {
+export async function getCacheStats(args: {
+  prisma: PrismaClient;
+  runtime: Runtime;
+  teamId: string;
+  range: keyof typeof RANGES;
+}) {
   const { prisma, runtime, teamId } = args;
   const range = RANGES[args.range];
   // Counters reach the database every few seconds; flush so the page shows this very moment.
-  await Promise.all([runtime.cacheServices.flusher.flush(), runtime.cacheServices.cache.flushHits()]);
+  await Promise.all([
+    runtime.cacheServices.flusher.flush(),
+    runtime.cacheServices.cache.flushHits(),
+  ]);
   const now = Date.now();
   const since = new Date(Math.floor((now - range.ms) / range.stepMs + 1) * range.stepMs);
   const [totals, series, byModel, byAgent, size] = await Promise.all([
@@ -47,12 +55,18 @@ export async function getCacheStats(args: { prisma: PrismaClient; runtime: Runti
       outputTokensSaved: p?.outputTokensSaved ?? 0,
     });
   }
-  const hits = (r: { hitsMemory: number; hitsDb: number; coalesced: number }) => r.hitsMemory + r.hitsDb + r.coalesced;
+  const hits = (r: { hitsMemory: number; hitsDb: number; coalesced: number }) =>
+    r.hitsMemory + r.hitsDb + r.coalesced;
   const l1 = runtime.cacheServices.l1.stats();
   return {
     totals,
     series: filled,
-    byModel: byModel.map((r) => ({ model: r.group, hits: hits(r), misses: r.misses, costSavedUsd: r.costSavedUsd })),
+    byModel: byModel.map((r) => ({
+      model: r.group,
+      hits: hits(r),
+      misses: r.misses,
+      costSavedUsd: r.costSavedUsd,
+    })),
     byAgent: byAgent.map((r) => ({
       agentId: r.group || null,
       agentName: r.group ? (nameOf.get(r.group) ?? "(deleted agent)") : "(gateway)",
@@ -81,7 +95,15 @@ export async function listCacheEntries(args: {
   prisma: PrismaClient;
   runtime: Runtime;
   teamId: string;
-  query: { search?: string; model?: string; agent?: string; minHits?: number; sort: "lastHit" | "hits" | "size" | "created"; cursor?: string; limit: number };
+  query: {
+    search?: string;
+    model?: string;
+    agent?: string;
+    minHits?: number;
+    sort: "lastHit" | "hits" | "size" | "created";
+    cursor?: string;
+    limit: number;
+  };
 }) {
   const { query } = args;
   await args.runtime.cacheServices.cache.flushHits();
@@ -95,8 +117,13 @@ export async function listCacheEntries(args: {
     cursor: query.cursor,
     limit: query.limit,
   });
-  const agentIds = [...new Set(result.entries.map((e) => e.agentId).filter((id): id is string => !!id))];
-  const agents = await args.prisma.agent.findMany({ where: { teamId: args.teamId, id: { in: agentIds } }, select: { id: true, name: true } });
+  const agentIds = [
+    ...new Set(result.entries.map((e) => e.agentId).filter((id): id is string => !!id)),
+  ];
+  const agents = await args.prisma.agent.findMany({
+    where: { teamId: args.teamId, id: { in: agentIds } },
+    select: { id: true, name: true },
+  });
   const nameOf = new Map(agents.map((a) => [a.id, a.name]));
   return {
     entries: result.entries.map((e) => ({
@@ -155,7 +182,9 @@ export async function purgeCache(args: {
     ...(key ? { key } : {}),
     ...(agentId ? { agentId } : {}),
     ...(model ? { model } : {}),
-    ...(olderThanSeconds !== undefined ? { olderThan: new Date(Date.now() - olderThanSeconds * 1000) } : {}),
+    ...(olderThanSeconds !== undefined
+      ? { olderThan: new Date(Date.now() - olderThanSeconds * 1000) }
+      : {}),
   };
   const purged = await args.runtime.cacheServices.l2.purge(filter);
   args.runtime.cacheServices.cache.purge(filter);

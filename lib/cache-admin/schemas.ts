@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-export const statsQuerySchema = z.object({ range: z.enum(["24h", "7d", "30d"]).default("24h") }).strict();
+export const statsQuerySchema = z
+  .object({ range: z.enum(["24h", "7d", "30d"]).default("24h") })
+  .strict();
 
 export const entriesQuerySchema = z
   .object({
@@ -16,7 +18,10 @@ export const entriesQuerySchema = z
 
 export const purgeSchema = z
   .object({
-    key: z.string().regex(/^[0-9a-f]{64}$/, "a 64-character hex cache key").optional(),
+    key: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "a 64-character hex cache key")
+      .optional(),
     agentId: z.string().min(1).max(64).optional(),
     model: z.string().min(1).max(200).optional(),
     olderThanSeconds: z.number().int().min(0).optional(),

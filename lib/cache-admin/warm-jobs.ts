@@ -32,14 +32,21 @@ export async function startWarmJob(args: {
 }): Promise<WarmJob> {
   const { runtime, teamId } = args;
   await runtime.cacheServices.cache.flushHits();
-  const work: { request: ModelRequest; mode: "default" | "refresh"; agentId?: string }[] = args.requests
-    ? args.requests.map((request) => ({ request, mode: "default" as const }))
-    : (await runtime.cacheServices.l2.topRequested(teamId, args.topN ?? 10)).flatMap((entry) => {
-        const opened = runtime.cacheServices.cache.inspect(entry);
-        return opened.request
-          ? [{ request: opened.request as ModelRequest, mode: "refresh" as const, agentId: entry.agentId ?? undefined }]
-          : [];
-      });
+  const work: { request: ModelRequest; mode: "default" | "refresh"; agentId?: string }[] =
+    args.requests
+      ? args.requests.map((request) => ({ request, mode: "default" as const }))
+      : (await runtime.cacheServices.l2.topRequested(teamId, args.topN ?? 10)).flatMap((entry) => {
+          const opened = runtime.cacheServices.cache.inspect(entry);
+          return opened.request
+            ? [
+                {
+                  request: opened.request as ModelRequest,
+                  mode: "refresh" as const,
+                  agentId: entry.agentId ?? undefined,
+                },
+              ]
+            : [];
+        });
   const job: WarmJob = {
     id: randomUUID(),
     teamId,
@@ -72,10 +79,12 @@ export async function startWarmJob(args: {
       }
     }
   };
-  void Promise.all(Array.from({ length: Math.min(WARM_CONCURRENCY, work.length) }, worker)).then(() => {
-    job.status = "done";
-    job.endedAt = new Date().toISOString();
-  });
+  void Promise.all(Array.from({ length: Math.min(WARM_CONCURRENCY, work.length) }, worker)).then(
+    () => {
+      job.status = "done";
+      job.endedAt = new Date().toISOString();
+    },
+  );
   return { ...job };
 }
 

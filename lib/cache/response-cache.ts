@@ -217,7 +217,8 @@ export class ResponseCache {
         row.encrypted && typeof stored?.encrypted === "string"
           ? JSON.parse(open(stored.encrypted))
           : row.request;
-      const response = row.encrypted && !this.#encryptionKey ? null : JSON.parse(open(row.response));
+      const response =
+        row.encrypted && !this.#encryptionKey ? null : JSON.parse(open(row.response));
       return { verified, request, response };
     } catch {
       return { verified, request: null, response: null };

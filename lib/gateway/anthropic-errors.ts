@@ -31,7 +31,11 @@ export interface AnthropicErrorBody {
  * `{"type":"error","error":{"type","message"}}` body, so SDK clients raise their own error classes.
  * An upstream error keeps the upstream's status and type exactly.
  */
-export function toAnthropicError(error: unknown): { status: number; body: AnthropicErrorBody; appError: AppError } {
+export function toAnthropicError(error: unknown): {
+  status: number;
+  body: AnthropicErrorBody;
+  appError: AppError;
+} {
   const appError = toAppError(error);
   const upstreamStatus = appError.details?.upstreamStatus;
   const upstreamType = appError.details?.upstreamType;
@@ -40,10 +44,15 @@ export function toAnthropicError(error: unknown): { status: number; body: Anthro
   if (typeof upstreamStatus === "number" && typeof upstreamType === "string") {
     [status, type] = [upstreamStatus, upstreamType];
   } else {
-    [status, type] = TYPE_BY_CODE[appError.code] ?? [appError.status >= 500 ? 500 : appError.status, "api_error"];
+    [status, type] = TYPE_BY_CODE[appError.code] ?? [
+      appError.status >= 500 ? 500 : appError.status,
+      "api_error",
+    ];
   }
   if (status >= 500 && appError.code === "internal") {
-    logger.child("gateway").error("unhandled gateway error", { cause: String(appError.cause ?? "") });
+    logger
+      .child("gateway")
+      .error("unhandled gateway error", { cause: String(appError.cause ?? "") });
   }
   const message = appError.code === "internal" ? "Internal server error" : appError.message;
   return { status, body: { type: "error", error: { type, message } }, appError };

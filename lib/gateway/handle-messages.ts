@@ -2,7 +2,13 @@ import "server-only";
 import { ResponseCollector } from "@/lib/cache";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { CacheControl, CacheStatus, ModelCaller, ModelRequest, ModelStreamEvent } from "@/lib/llm/types";
+import type {
+  CacheControl,
+  CacheStatus,
+  ModelCaller,
+  ModelRequest,
+  ModelStreamEvent,
+} from "@/lib/llm/types";
 import { toAnthropicError } from "./anthropic-errors";
 import { logGatewayRequest } from "./request-log";
 
@@ -33,12 +39,14 @@ export async function handleMessages(call: GatewayCall): Promise<Response> {
   const started = performance.now();
   const { stream: wantsStream, metadata: _metadata, ...request } = call.body;
   let cacheStatus: CacheStatus | undefined;
-  const events = call.caller(request as ModelRequest, {
-    teamId: call.teamId,
-    cache: call.cache,
-    signal: call.signal,
-    onCacheStatus: (status) => (cacheStatus = status),
-  })[Symbol.asyncIterator]();
+  const events = call
+    .caller(request as ModelRequest, {
+      teamId: call.teamId,
+      cache: call.cache,
+      signal: call.signal,
+      onCacheStatus: (status) => (cacheStatus = status),
+    })
+    [Symbol.asyncIterator]();
 
   const log = (status: number, usage?: { input: number; output: number }, errorType?: string) =>
     logGatewayRequest(call.prisma, {
@@ -72,7 +80,8 @@ export async function handleMessages(call: GatewayCall): Promise<Response> {
   if (!wantsStream) {
     try {
       collector.push(first.value);
-      for (let next = await events.next(); !next.done; next = await events.next()) collector.push(next.value);
+      for (let next = await events.next(); !next.done; next = await events.next())
+        collector.push(next.value);
     } catch (error) {
       const mapped = toAnthropicError(error);
       log(mapped.status, undefined, mapped.body.error.type);
@@ -94,7 +103,10 @@ export async function handleMessages(call: GatewayCall): Promise<Response> {
         pending = undefined;
         if (!event) {
           const message = collector.complete ? collector.result() : undefined;
-          log(200, message && { input: message.usage.input_tokens, output: message.usage.output_tokens });
+          log(
+            200,
+            message && { input: message.usage.input_tokens, output: message.usage.output_tokens },
+          );
           controller.close();
           return;
         }

@@ -27,5 +27,10 @@ export const messagesRequestSchema = z
 /** Per-request cache control: `x-ensemble-cache: default | bypass | refresh`, `x-ensemble-cache-ttl: seconds`. */
 export const cacheHeadersSchema = z.object({
   mode: z.enum(["default", "bypass", "refresh"]).default("default"),
-  ttlSeconds: z.coerce.number().int().min(60).max(365 * 24 * 3600).optional(),
+  ttlSeconds: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(365 * 24 * 3600)
+    .optional(),
 });

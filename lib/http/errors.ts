@@ -8,17 +8,28 @@ export interface ErrorBody {
   error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
 }
 
+/**
+ * The dotted field an issue is about. An unknown key in a strict object is reported by zod on the
+ * object itself (path []), so name the first unknown key instead: the caller needs to know which
+ * one to remove.
+ */
+function fieldOf(issue: ZodError["issues"][number]): string {
+  const path =
+    issue.code === "unrecognized_keys" && issue.keys[0] !== undefined
+      ? [...issue.path, issue.keys[0]]
+      : issue.path;
+  return path.map(String).join(".");
+}
+
 /** Turns a zod failure into a validation error naming the first offending field. */
 export function fromZodError(error: ZodError): AppError {
   const issue = error.issues[0];
-  const field = issue?.path.map(String).join(".") || undefined;
+  const field = (issue && fieldOf(issue)) || undefined;
   const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "invalid request";
   return new AppError("validation_failed", message, {
     field,
     details: {
-      issues: error.issues
-        .slice(0, 10)
-        .map((i) => ({ field: i.path.map(String).join("."), message: i.message })),
+      issues: error.issues.slice(0, 10).map((i) => ({ field: fieldOf(i), message: i.message })),
     },
   });
 }
@@ -35,6 +46,15 @@ function fromPrismaError(error: unknown): AppError | undefined {
     return new AppError("conflict", `${field || "value"} already exists`, { field });
   }
   if (code === "P2025") return new AppError("not_found", "not found");
+  // Postgres text and jsonb cannot hold NUL: an id, filter or field with "\u0000" in it reaches
+  // the database as valid JSON and fails there (22021 / 22P05). That is the caller's input, not
+  // our failure, so it is a 400 rather than a 500.
+  const sqlState = (
+    error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }
+  ).meta?.driverAdapterError?.cause?.originalCode;
+  if (sqlState === "22021" || sqlState === "22P05") {
+    return new AppError("bad_request", "text may not contain NUL (\\u0000) characters");
+  }
   return undefined;
 }
 

@@ -29,7 +29,15 @@ export async function parseJsonBody<S extends z.ZodType>(
     throw new AppError("invalid_json", "request body is not valid JSON");
   }
   if (json === undefined) throw new AppError("invalid_json", "request body is empty");
-  return parseWith(schema, json);
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  // A body of the wrong type altogether (`[]`, `"x"`, `null` where an object is expected) has no
+  // field to name: it is a bad request, not a 422 with an empty field.
+  const root = result.error.issues[0];
+  if (root?.code === "invalid_type" && root.path.length === 0) {
+    throw new AppError("bad_request", `request body: ${root.message}`);
+  }
+  throw fromZodError(result.error);
 }
 
 /** Validates query parameters (a plain object of strings) against a schema. */

@@ -24,7 +24,11 @@ function limiters(): Record<RateLimitGroup, Limiter> {
   const redis = getRedis();
   const store: LimiterStore =
     config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
-      ? { kind: "upstash", url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }
+      ? {
+          kind: "upstash",
+          url: config.UPSTASH_REDIS_REST_URL,
+          token: config.UPSTASH_REDIS_REST_TOKEN,
+        }
       : redis
         ? { kind: "redis", client: redis }
         : { kind: "memory" };
@@ -61,7 +65,9 @@ export async function checkRateLimit(group: RateLimitGroup, identity: string) {
     ? undefined
     : new AppError(
         "rate_limited",
-        result.reason ? "rate limiting is unavailable; try again shortly" : "too many requests; slow down",
+        result.reason
+          ? "rate limiting is unavailable; try again shortly"
+          : "too many requests; slow down",
         { retryAfterMs: result.retryAfterMs },
       );
   return { result, headers, error };

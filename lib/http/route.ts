@@ -1,5 +1,12 @@
 import "server-only";
-import { type Principal, type Role, assertSameOrigin, authenticate, principalId, requireRole } from "@/lib/auth";
+import {
+  type Principal,
+  type Role,
+  assertSameOrigin,
+  authenticate,
+  principalId,
+  requireRole,
+} from "@/lib/auth";
 import { type PrismaClient, getPrisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { errorResponse } from "./errors";

@@ -18,6 +18,9 @@ export function withSessionCookie(response: Response, request: Request, token: s
 }
 
 export function withClearedSession(response: Response, request: Request): Response {
-  response.headers.append("set-cookie", sessionCookie("", { secure: isHttps(request), maxAgeMs: 0 }));
+  response.headers.append(
+    "set-cookie",
+    sessionCookie("", { secure: isHttps(request), maxAgeMs: 0 }),
+  );
   return response;
 }

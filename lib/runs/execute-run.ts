@@ -35,7 +35,10 @@ export async function executeRun(args: {
   const { prisma, runtime, runId, teamId, plan } = args;
   const signal = runtime.activeRuns.register(runId);
   const models = new Map(
-    (plan.mode === "dag" ? plan.steps.map((s) => [s.key, s.agent.model]) : []) as [string, string][],
+    (plan.mode === "dag" ? plan.steps.map((s) => [s.key, s.agent.model]) : []) as [
+      string,
+      string,
+    ][],
   );
   let totalCost = 0;
   let lastSeq = 0;
@@ -67,7 +70,9 @@ export async function executeRun(args: {
         return;
       case "step-end": {
         const free = event.cacheStatus !== null && FREE_STATUSES.has(event.cacheStatus);
-        const cost = free ? 0 : estimateCostUsd(models.get(event.stepKey) ?? "", event.inputTokens, event.outputTokens);
+        const cost = free
+          ? 0
+          : estimateCostUsd(models.get(event.stepKey) ?? "", event.inputTokens, event.outputTokens);
         totalCost += cost;
         await prisma.runStep.update({
           where,
@@ -143,15 +148,28 @@ export async function executeRun(args: {
       });
     }
   } catch (error) {
-    runtime.log.error(`run ${runId} failed unexpectedly: ${(error as Error).stack ?? String(error)}`);
+    runtime.log.error(
+      `run ${runId} failed unexpectedly: ${(error as Error).stack ?? String(error)}`,
+    );
     await prisma.run
       .update({
         where: { id: runId },
-        data: { status: "failed", errorCode: "internal", errorMessage: "the run failed unexpectedly", endedAt: new Date(), ownerId: null },
+        data: {
+          status: "failed",
+          errorCode: "internal",
+          errorMessage: "the run failed unexpectedly",
+          endedAt: new Date(),
+          ownerId: null,
+        },
       })
       .catch(() => {});
     await runtime.eventLog
-      .append({ type: "run-interrupted", runId, seq: lastSeq + 1, message: "the run failed unexpectedly" })
+      .append({
+        type: "run-interrupted",
+        runId,
+        seq: lastSeq + 1,
+        message: "the run failed unexpectedly",
+      })
       .catch(() => {});
   } finally {
     runtime.activeRuns.unregister(runId);

@@ -75,7 +75,10 @@ export function toRunDetail(run: RunRow): RunDetail {
   };
 }
 
-export async function getRunRowOrThrow(prisma: PrismaClient, { teamId, id }: { teamId: string; id: string }) {
+export async function getRunRowOrThrow(
+  prisma: PrismaClient,
+  { teamId, id }: { teamId: string; id: string },
+) {
   const run = await prisma.run.findFirst({ where: { id, teamId }, include: { steps: true } });
   if (!run) throw new AppError("not_found", "no such run");
   return run;
@@ -88,7 +91,14 @@ export async function getRunDetail(prisma: PrismaClient, where: { teamId: string
 /** History, newest first, filtered by status, agent (id or name) and text in the task or outputs. */
 export async function listRuns(
   prisma: PrismaClient,
-  args: { teamId: string; status?: RunSummary["status"]; agent?: string; q?: string; cursor?: string; limit: number },
+  args: {
+    teamId: string;
+    status?: RunSummary["status"];
+    agent?: string;
+    q?: string;
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
   const q = args.q?.trim();
   const where: Prisma.RunWhereInput = {
@@ -125,7 +135,9 @@ export async function getRunStats(
   prisma: PrismaClient,
   { teamId, days, now = new Date() }: { teamId: string; days: number; now?: Date },
 ): Promise<RunStatsBucket[]> {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const start = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)),
+  );
   const rows = await prisma.$queryRaw<
     { day: Date; runs: bigint; succeeded: bigint; failed: bigint; avg_latency: number | null }[]
   >`

@@ -33,7 +33,13 @@ export async function markStaleRunsInterrupted(args: {
   await prisma.$transaction([
     prisma.run.updateMany({
       where: { id: { in: ids }, status: { in: ["queued", "running"] } },
-      data: { status: "interrupted", errorCode: "unavailable", errorMessage: message, endedAt: now, ownerId: null },
+      data: {
+        status: "interrupted",
+        errorCode: "unavailable",
+        errorMessage: message,
+        endedAt: now,
+        ownerId: null,
+      },
     }),
     prisma.runStep.updateMany({
       where: { runId: { in: ids }, status: { in: ["pending", "running"] } },

@@ -49,7 +49,9 @@ export function createRedisEventLog(
       return events;
     },
     async subscribe(runId, listener) {
-      return pubsub.subscribe(channel(runId), (message) => listener(JSON.parse(message) as RunStreamEvent));
+      return pubsub.subscribe(channel(runId), (message) =>
+        listener(JSON.parse(message) as RunStreamEvent),
+      );
     },
     async close() {},
   };

@@ -24,7 +24,12 @@ export async function rerunRun(args: {
       ? {
           mode: "dag",
           task: original.task,
-          steps: steps.map((s) => ({ key: s.key, agent: agentOf(s), dependsOn: s.dependsOn, input: s.input ?? undefined })),
+          steps: steps.map((s) => ({
+            key: s.key,
+            agent: agentOf(s),
+            dependsOn: s.dependsOn,
+            input: s.input ?? undefined,
+          })),
         }
       : { mode: original.mode, task: original.task, agents: steps.map(agentOf) };
   return startPlannedRun({ ...args, plan, rerunOfId: original.id });

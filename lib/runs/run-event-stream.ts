@@ -38,7 +38,12 @@ export async function* runEventStream(args: {
       const logged = await eventLog.since(runId, 0);
       // The log has the run but the viewer is already past its end: nothing to send.
       if (logged.length > 0 && (logged.at(-1)?.seq ?? 0) <= args.afterSeq) return;
-      yield { type: "run-snapshot", runId, seq: Math.max(args.afterSeq, logged.at(-1)?.seq ?? 0), run: toRunDetail(run) };
+      yield {
+        type: "run-snapshot",
+        runId,
+        seq: Math.max(args.afterSeq, logged.at(-1)?.seq ?? 0),
+        run: toRunDetail(run),
+      };
       return;
     }
 

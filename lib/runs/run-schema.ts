@@ -7,7 +7,12 @@ const id = z.string().min(1).max(64);
 export const cacheControlSchema = z
   .object({
     mode: z.enum(["default", "bypass", "refresh"]).default("default"),
-    ttlSeconds: z.number().int().min(60).max(365 * 24 * 3600).optional(),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(365 * 24 * 3600)
+      .optional(),
   })
   .strict();
 
@@ -43,7 +48,11 @@ export const startRunSchema = z
       ctx.addIssue({ code: "custom", path: ["steps"], message: "required for a dag run" });
     }
     if (value.mode !== "dag" && !value.agents) {
-      ctx.addIssue({ code: "custom", path: ["agents"], message: `required for a ${value.mode} run` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["agents"],
+        message: `required for a ${value.mode} run`,
+      });
     }
   });
 

@@ -5,7 +5,8 @@
 import type { AttemptRecord } from "@/lib/orchestrator";
 
 export type RunMode = "parallel" | "chain" | "dag";
-export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled" | "interrupted";
+export type RunStatus =
+  "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled" | "interrupted";
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
 
 export interface AgentSnapshotView {

@@ -37,7 +37,10 @@ async function resolveAgents(
   });
   return refs.map((ref, i) => {
     const agent = rows.find((a) => a.id === ref) ?? rows.find((a) => a.name === ref);
-    if (!agent) throw new AppError("validation_failed", `${field(i)}: no agent ${ref} in this team`, { field: field(i) });
+    if (!agent)
+      throw new AppError("validation_failed", `${field(i)}: no agent ${ref} in this team`, {
+        field: field(i),
+      });
     return agent;
   });
 }
@@ -57,11 +60,21 @@ export async function startRun(args: {
   let plan: Plan;
   if (input.mode === "dag") {
     const steps = input.steps ?? [];
-    const agents = await resolveAgents(prisma, teamId, steps.map((s) => s.agent), (i) => `steps.${i}.agent`);
+    const agents = await resolveAgents(
+      prisma,
+      teamId,
+      steps.map((s) => s.agent),
+      (i) => `steps.${i}.agent`,
+    );
     plan = {
       mode: "dag",
       task: input.task,
-      steps: steps.map((s, i) => ({ key: s.key, agent: snapshot(agents[i]!), dependsOn: s.dependsOn, input: s.input })),
+      steps: steps.map((s, i) => ({
+        key: s.key,
+        agent: snapshot(agents[i]!),
+        dependsOn: s.dependsOn,
+        input: s.input,
+      })),
     };
   } else {
     const agents = await resolveAgents(prisma, teamId, input.agents ?? [], (i) => `agents.${i}`);
@@ -108,6 +121,13 @@ export async function startPlannedRun(args: {
     select: { id: true },
   });
 
-  void executeRun({ prisma, runtime, runId: run.id, teamId, plan, cacheControl: args.cacheControl });
+  void executeRun({
+    prisma,
+    runtime,
+    runId: run.id,
+    teamId,
+    plan,
+    cacheControl: args.cacheControl,
+  });
   return run;
 }

@@ -67,7 +67,8 @@ async function createRuntime(): Promise<Runtime> {
   const recover = () =>
     markStaleRunsInterrupted({ prisma: db.prisma, eventLog, activeRunIds: activeRuns.ids() })
       .then((ids) => {
-        if (ids.length > 0) log.warn(`marked ${ids.length} run(s) interrupted: their server stopped`);
+        if (ids.length > 0)
+          log.warn(`marked ${ids.length} run(s) interrupted: their server stopped`);
       })
       .catch((e: unknown) => log.warn(`interrupted-run sweep failed: ${(e as Error).message}`));
   await recover();

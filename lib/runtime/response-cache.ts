@@ -48,7 +48,9 @@ export async function createCacheServices(args: {
   const secret = await resolveCacheSecret(config);
   assertStrongSecret(secret.secret);
   if (secret.source === "generated") {
-    log.info(`generated a cache signing secret in ${secret.file} (set CACHE_HMAC_SECRET to choose one)`);
+    log.info(
+      `generated a cache signing secret in ${secret.file} (set CACHE_HMAC_SECRET to choose one)`,
+    );
   }
   const encryptionKey = config.CACHE_ENCRYPTION_KEY
     ? deriveEncryptionKey(config.CACHE_ENCRYPTION_KEY)
@@ -61,7 +63,12 @@ export async function createCacheServices(args: {
     ...limits,
     onEvict: (entries) => {
       for (const e of entries) {
-        stats.record({ teamId: e.teamId, agentId: e.agentId ?? undefined, model: e.model, outcome: "eviction" });
+        stats.record({
+          teamId: e.teamId,
+          agentId: e.agentId ?? undefined,
+          model: e.model,
+          outcome: "eviction",
+        });
       }
     },
   });
@@ -100,7 +107,9 @@ export async function createCacheServices(args: {
     onPurge: (filter) => void purgeBus.publish(filter),
   });
   // Purges published by any instance (this one included) clear this instance's L1.
-  const unsubscribe = await purgeBus.subscribe((filter) => cache.purge(filter, { broadcast: false }));
+  const unsubscribe = await purgeBus.subscribe((filter) =>
+    cache.purge(filter, { broadcast: false }),
+  );
   const flusher = createStatsFlusher({ prisma: db.prisma, aggregator: stats, logger });
   const sweep = setInterval(() => {
     void l2.sweep().catch((e: unknown) => cacheLog.warn(`sweep failed: ${(e as Error).message}`));

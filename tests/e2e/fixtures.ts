@@ -18,7 +18,12 @@ export const test = base.extend<{ account: Account }>({
       teamName: `Team ${suffix.slice(-4)}`,
     };
     const response = await page.request.post("/api/auth/sign-up", {
-      data: { email: account.email, name: account.name, password: account.password, teamName: account.teamName },
+      data: {
+        email: account.email,
+        name: account.name,
+        password: account.password,
+        teamName: account.teamName,
+      },
     });
     expect(response.status(), await response.text()).toBe(201);
     await use(account);

@@ -15,7 +15,10 @@ import { Readable } from "node:stream";
 import type { Runtime } from "@/lib/runtime";
 import { createServerDatabase, serverUrl } from "./db";
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (
+  request: Request,
+  context: { params: Promise<Record<string, string>> },
+) => Promise<Response>;
 type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", Handler>>;
 
 /** Every API route, as Next's file-system router would map it. */
@@ -54,20 +57,32 @@ const ROUTES: [pattern: string, load: () => Promise<RouteModule>][] = [
 
 export const ROUTE_PATTERNS = ROUTES.map(([p]) => p);
 
-function match(pathname: string): { load: () => Promise<RouteModule>; params: Record<string, string> } | null {
+function match(
+  pathname: string,
+): { load: () => Promise<RouteModule>; params: Record<string, string> } | null {
   const parts = pathname.split("/");
   for (const [pattern, load] of ROUTES) {
     const pp = pattern.split("/");
     if (pp.length !== parts.length) continue;
     const params: Record<string, string> = {};
-    if (pp.every((seg, i) => (seg.startsWith(":") ? ((params[seg.slice(1)] = decodeURIComponent(parts[i]!)), true) : seg === parts[i]))) {
+    if (
+      pp.every((seg, i) =>
+        seg.startsWith(":")
+          ? ((params[seg.slice(1)] = decodeURIComponent(parts[i]!)), true)
+          : seg === parts[i],
+      )
+    ) {
       return { load, params };
     }
   }
   return null;
 }
 
-async function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Promise<Request> {
+async function toRequest(
+  req: IncomingMessage,
+  origin: string,
+  signal: AbortSignal,
+): Promise<Request> {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
@@ -121,7 +136,9 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     ANTHROPIC_API_KEY: "",
     SIMULATOR_TTFT_MS: "0",
     SIMULATOR_TOKENS_PER_SECOND: "0",
-    ...(server ? { DATABASE_URL: server.url, CACHE_HMAC_SECRET: "integration-test-secret-0123456789abcdef" } : {}),
+    ...(server
+      ? { DATABASE_URL: server.url, CACHE_HMAC_SECRET: "integration-test-secret-0123456789abcdef" }
+      : {}),
     ...env,
   });
   const { getRuntime } = await import("@/lib/runtime");
@@ -159,7 +176,14 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
       await runtime.close();
       await runtime.db.close();
       const g = globalThis as Record<string, unknown>;
-      for (const key of ["ensembleRuntime", "ensembleDb", "ensembleRedis", "ensembleLimiters", "ensembleKeyCache", "ensembleGatewayLog"]) {
+      for (const key of [
+        "ensembleRuntime",
+        "ensembleDb",
+        "ensembleRedis",
+        "ensembleLimiters",
+        "ensembleKeyCache",
+        "ensembleGatewayLog",
+      ]) {
         const value = g[key] as { disconnect?: () => void } | undefined;
         if (key === "ensembleRedis") value?.disconnect?.();
         delete g[key];
@@ -178,7 +202,12 @@ export class ApiClient {
     readonly headers: Record<string, string> = {},
   ) {}
 
-  async request(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) {
+  async request(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const response = await fetch(this.baseUrl + pathname, {
       method,
       headers: {
@@ -189,7 +218,9 @@ export class ApiClient {
       },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
-    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith("ensemble_session="));
+    const setCookie = response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("ensemble_session="));
     if (setCookie) this.cookie = setCookie.split(";")[0]!;
     const text = await response.text();
     let json: unknown;
@@ -204,7 +235,8 @@ export class ApiClient {
   }
 
   get = (p: string, h?: Record<string, string>) => this.request("GET", p, undefined, h);
-  post = (p: string, b?: unknown, h?: Record<string, string>) => this.request("POST", p, b ?? {}, h);
+  post = (p: string, b?: unknown, h?: Record<string, string>) =>
+    this.request("POST", p, b ?? {}, h);
   patch = (p: string, b?: unknown) => this.request("PATCH", p, b ?? {});
   delete = (p: string) => this.request("DELETE", p);
 

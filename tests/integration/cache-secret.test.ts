@@ -24,7 +24,9 @@ describe("the cache signing secret", () => {
   it("comes from CACHE_HMAC_SECRET when set, and a weak one is refused", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "ensemble-secret-"));
     const strong = "k3Jq9vTz0pW8xR2mN5bL7cY4hF6dS1aG";
-    expect(await resolveCacheSecret(parseEnv({ DATA_DIR: dir, CACHE_HMAC_SECRET: strong }))).toEqual({
+    expect(
+      await resolveCacheSecret(parseEnv({ DATA_DIR: dir, CACHE_HMAC_SECRET: strong })),
+    ).toEqual({
       secret: strong,
       source: "environment",
     });

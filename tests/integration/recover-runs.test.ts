@@ -11,7 +11,11 @@ beforeEach(async () => {
 afterEach(async () => db.close());
 
 async function seedRun(status: "running" | "queued" | "succeeded", heartbeatAgoMs: number | null) {
-  const team = await db.prisma.team.upsert({ where: { id: "t1" }, create: { id: "t1", name: "T" }, update: {} });
+  const team = await db.prisma.team.upsert({
+    where: { id: "t1" },
+    create: { id: "t1", name: "T" },
+    update: {},
+  });
   return db.prisma.run.create({
     data: {
       teamId: team.id,
@@ -20,7 +24,15 @@ async function seedRun(status: "running" | "queued" | "succeeded", heartbeatAgoM
       status,
       heartbeatAt: heartbeatAgoMs === null ? null : new Date(Date.now() - heartbeatAgoMs),
       steps: {
-        create: [{ key: "step-1", position: 0, agentName: "a", agentSnapshot: {}, status: status === "succeeded" ? "succeeded" : "running" }],
+        create: [
+          {
+            key: "step-1",
+            position: 0,
+            agentName: "a",
+            agentSnapshot: {},
+            status: status === "succeeded" ? "succeeded" : "running",
+          },
+        ],
       },
     },
   });
@@ -35,7 +47,11 @@ describe(`interrupted runs on ${dbKind}`, () => {
     const done = await seedRun("succeeded", 120_000);
     const eventLog = createMemoryEventLog();
 
-    const ids = await markStaleRunsInterrupted({ prisma: db.prisma, eventLog, activeRunIds: [mine.id] });
+    const ids = await markStaleRunsInterrupted({
+      prisma: db.prisma,
+      eventLog,
+      activeRunIds: [mine.id],
+    });
 
     expect(ids.sort()).toEqual([stale.id, orphanQueued.id].sort());
     const runs = await db.prisma.run.findMany({ include: { steps: true } });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type * as errors from "@/lib/errors";
 import { AppError, ERROR_STATUS } from "@/lib/errors";
 
 describe("AppError", () => {
@@ -18,7 +19,7 @@ describe("AppError", () => {
 describe("AppError across module copies", () => {
   it("is recognised by instanceof even when thrown by another copy of the module", async () => {
     // Next.js bundles instrumentation and routes separately: two copies of lib/errors coexist.
-    const copy = (await import(`@/lib/errors?copy=${Date.now()}`)) as typeof import("@/lib/errors");
+    const copy = (await import(`@/lib/errors?copy=${Date.now()}`)) as typeof errors;
     const foreign = new copy.AppError("upstream_overloaded", "busy");
     expect(copy.AppError).not.toBe(AppError);
     expect(foreign instanceof AppError).toBe(true);

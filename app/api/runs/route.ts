@@ -11,14 +11,17 @@ export const GET = route({ role: "member" }, async ({ request, principal, prisma
   return Response.json(await listRuns(prisma, { teamId: principal.teamId, ...query }));
 });
 
-export const POST = route({ role: "member", rateLimit: "runs" }, async ({ request, principal, prisma }) => {
-  const input = await parseJsonBody(request, startRunSchema);
-  const run = await startRun({
-    prisma,
-    runtime: await getRuntime(),
-    teamId: principal.teamId,
-    userId: principal.kind === "user" ? principal.userId : undefined,
-    input,
-  });
-  return Response.json(run, { status: 201, headers: { location: `/api/runs/${run.id}` } });
-});
+export const POST = route(
+  { role: "member", rateLimit: "runs" },
+  async ({ request, principal, prisma }) => {
+    const input = await parseJsonBody(request, startRunSchema);
+    const run = await startRun({
+      prisma,
+      runtime: await getRuntime(),
+      teamId: principal.teamId,
+      userId: principal.kind === "user" ? principal.userId : undefined,
+      input,
+    });
+    return Response.json(run, { status: 201, headers: { location: `/api/runs/${run.id}` } });
+  },
+);

@@ -11,7 +11,9 @@ beforeAll(async () => {
   api = new ApiClient(app.url);
   await api.signUp();
   const { json } = await api.get("/api/agents");
-  agentIds = Object.fromEntries(json.agents.map((a: { name: string; id: string }) => [a.name, a.id]));
+  agentIds = Object.fromEntries(
+    json.agents.map((a: { name: string; id: string }) => [a.name, a.id]),
+  );
 });
 afterAll(async () => app?.close());
 
@@ -74,7 +76,9 @@ describe(`runs through the API on ${dbKind}`, () => {
 
     // A reconnecting client gets only what it missed.
     const after = ids[Math.floor(ids.length / 2)];
-    const rest = await readEvents(`/api/runs/${json.id}/events`, { "last-event-id": String(after) });
+    const rest = await readEvents(`/api/runs/${json.id}/events`, {
+      "last-event-id": String(after),
+    });
     expect(rest.map((e) => e.id)).toEqual(ids.filter((id) => id > after));
   });
 
@@ -94,7 +98,10 @@ describe(`runs through the API on ${dbKind}`, () => {
     expect(upstreamRequests()).toBe(before);
     expect(rerun.status).toBe("succeeded");
     expect(rerun.cachedSteps).toBe(2);
-    expect(rerun.steps.map((s: { cacheStatus: string }) => s.cacheStatus)).toEqual(["hit-memory", "hit-memory"]);
+    expect(rerun.steps.map((s: { cacheStatus: string }) => s.cacheStatus)).toEqual([
+      "hit-memory",
+      "hit-memory",
+    ]);
     expect(rerun.costUsd).toBe(0);
   });
 
@@ -124,7 +131,10 @@ describe(`runs through the API on ${dbKind}`, () => {
     expect(run.status).toBe("succeeded");
     const join = run.steps.find((s: { key: string }) => s.key === "join");
     const deps = run.steps.filter((s: { key: string }) => s.key !== "join");
-    for (const dep of deps) expect(new Date(join.startedAt).getTime()).toBeGreaterThanOrEqual(new Date(dep.endedAt).getTime() - 5);
+    for (const dep of deps)
+      expect(new Date(join.startedAt).getTime()).toBeGreaterThanOrEqual(
+        new Date(dep.endedAt).getTime() - 5,
+      );
   });
 
   it("cancels a running run, aborting the upstream call the simulator is holding", async () => {
@@ -143,7 +153,9 @@ describe(`runs through the API on ${dbKind}`, () => {
 
     expect(run.status).toBe("cancelled");
     expect(run.steps[0].status).toBe("cancelled");
-    await expect.poll(() => sim.stats().clientClosed, { timeout: 5000 }).toBeGreaterThan(closedBefore);
+    await expect
+      .poll(() => sim.stats().clientClosed, { timeout: 5000 })
+      .toBeGreaterThan(closedBefore);
     expect((await api.post(`/api/runs/${json.id}/cancel`)).status).toBe(409);
   });
 

@@ -9,5 +9,12 @@ export const dynamic = "force-dynamic";
 
 export const GET = route({ role: "admin" }, async ({ request, principal, prisma }) => {
   const query = parseSearchParams(request.url, entriesQuerySchema);
-  return Response.json(await listCacheEntries({ prisma, runtime: await getRuntime(), teamId: principal.teamId, query }));
+  return Response.json(
+    await listCacheEntries({
+      prisma,
+      runtime: await getRuntime(),
+      teamId: principal.teamId,
+      query,
+    }),
+  );
 });

@@ -8,5 +8,7 @@ export const runtime = "nodejs";
 
 export const POST = route({ role: "admin" }, async ({ request, principal }) => {
   const filter = await parseJsonBody(request, purgeSchema);
-  return Response.json(await purgeCache({ runtime: await getRuntime(), teamId: principal.teamId, filter }));
+  return Response.json(
+    await purgeCache({ runtime: await getRuntime(), teamId: principal.teamId, filter }),
+  );
 });

@@ -9,5 +9,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = route({ role: "admin" }, async ({ request, principal, prisma }) => {
   const { range } = parseSearchParams(request.url, statsQuerySchema);
-  return Response.json(await getCacheStats({ prisma, runtime: await getRuntime(), teamId: principal.teamId, range }));
+  return Response.json(
+    await getCacheStats({ prisma, runtime: await getRuntime(), teamId: principal.teamId, range }),
+  );
 });

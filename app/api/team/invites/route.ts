@@ -17,6 +17,9 @@ export const POST = route({ role: "owner" }, async ({ request, principal, prisma
     role,
     createdById: principal.kind === "user" ? principal.userId : undefined,
   });
-  const url = new URL(`/sign-up?invite=${encodeURIComponent(invite.token)}`, request.url).toString();
+  const url = new URL(
+    `/sign-up?invite=${encodeURIComponent(invite.token)}`,
+    request.url,
+  ).toString();
   return Response.json({ invite: { ...invite, url } }, { status: 201 });
 });

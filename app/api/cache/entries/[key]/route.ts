@@ -11,5 +11,7 @@ const keySchema = z.string().regex(/^[0-9a-f]{64}$/, "a 64-character hex cache k
 
 export const GET = route<{ key: string }>({ role: "admin" }, async ({ params, principal }) => {
   const key = parseWith(keySchema, params.key);
-  return Response.json({ entry: await inspectCacheEntry({ runtime: await getRuntime(), teamId: principal.teamId, key }) });
+  return Response.json({
+    entry: await inspectCacheEntry({ runtime: await getRuntime(), teamId: principal.teamId, key }),
+  });
 });

@@ -4,9 +4,16 @@ import { getRuntime } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 
-export const POST = route<{ id: string }>({ role: "member" }, async ({ params, principal, prisma }) =>
-  Response.json(
-    await cancelRun({ prisma, runtime: await getRuntime(), teamId: principal.teamId, runId: params.id }),
-    { status: 202 },
-  ),
+export const POST = route<{ id: string }>(
+  { role: "member" },
+  async ({ params, principal, prisma }) =>
+    Response.json(
+      await cancelRun({
+        prisma,
+        runtime: await getRuntime(),
+        teamId: principal.teamId,
+        runId: params.id,
+      }),
+      { status: 202 },
+    ),
 );

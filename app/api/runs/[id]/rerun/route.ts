@@ -4,13 +4,16 @@ import { getRuntime } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 
-export const POST = route<{ id: string }>({ role: "member", rateLimit: "runs" }, async ({ params, principal, prisma }) => {
-  const run = await rerunRun({
-    prisma,
-    runtime: await getRuntime(),
-    teamId: principal.teamId,
-    userId: principal.kind === "user" ? principal.userId : undefined,
-    runId: params.id,
-  });
-  return Response.json(run, { status: 201 });
-});
+export const POST = route<{ id: string }>(
+  { role: "member", rateLimit: "runs" },
+  async ({ params, principal, prisma }) => {
+    const run = await rerunRun({
+      prisma,
+      runtime: await getRuntime(),
+      teamId: principal.teamId,
+      userId: principal.kind === "user" ? principal.userId : undefined,
+      runId: params.id,
+    });
+    return Response.json(run, { status: 201 });
+  },
+);

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { decoyHash, hashPassword, verifyPassword } from "@/lib/auth/password";
+
+describe("password hashing", () => {
+  it("verifies the right password and refuses a wrong one", async () => {
+    const hash = await hashPassword("correct horse battery");
+
+    expect(await verifyPassword("correct horse battery", hash)).toBe(true);
+    expect(await verifyPassword("correct horse batterY", hash)).toBe(false);
+    expect(await verifyPassword("", hash)).toBe(false);
+  });
+
+  it("writes a self-describing scrypt string with a 16-byte salt and a 32-byte hash", async () => {
+    const [scheme, n, r, p, salt, hash] = (await hashPassword("pw")).split("$");
+
+    expect([scheme, n, r, p]).toEqual(["scrypt", "32768", "8", "1"]);
+    expect(Buffer.from(salt!, "base64")).toHaveLength(16);
+    expect(Buffer.from(hash!, "base64")).toHaveLength(32);
+  });
+
+  it("salts every hash, so the same password hashes differently and both still verify", async () => {
+    const [a, b] = await Promise.all([
+      hashPassword("same password"),
+      hashPassword("same password"),
+    ]);
+
+    expect(a).not.toBe(b);
+    expect(a.split("$")[4]).not.toBe(b.split("$")[4]);
+    expect(await verifyPassword("same password", a)).toBe(true);
+    expect(await verifyPassword("same password", b)).toBe(true);
+  });
+
+  it("answers false, never throws, for malformed stored hashes", async () => {
+    const good = await hashPassword("pw");
+    const [, , , , salt, hash] = good.split("$");
+    const malformed = [
+      "",
+      "plaintext",
+      "bcrypt$10$abc",
+      `argon2$32768$8$1$${salt}$${hash}`,
+      `scrypt$32768$8$1$${salt}`,
+      `scrypt$32768$8$1$${salt}$`,
+      `scrypt$abc$8$1$${salt}$${hash}`,
+      `scrypt$3$8$1$${salt}$${hash}`,
+      `scrypt$32768$8$1$${salt}$!!!!`,
+      // Truncated: scrypt would happily derive 6 bytes and match them.
+      `scrypt$32768$8$1$${salt}$${hash!.slice(0, 8)}`,
+    ];
+
+    for (const stored of malformed) {
+      await expect(verifyPassword("pw", stored), stored).resolves.toBe(false);
+    }
+  });
+
+  it("keeps one decoy hash, which no password verifies against", async () => {
+    const decoy = await decoyHash();
+
+    expect(await decoyHash()).toBe(decoy);
+    expect(decoy.startsWith("scrypt$")).toBe(true);
+    expect(await verifyPassword("", decoy)).toBe(false);
+  });
+});
