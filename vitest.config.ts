@@ -25,9 +25,13 @@ export default defineConfig({
           name: "integration",
           sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts"],
-          // *.server.test.ts need a Postgres server: they run in the DATABASE_URL pass (CI runs
-          // both passes), rather than being skipped in the embedded one.
-          exclude: process.env.DATABASE_URL ? [] : ["tests/integration/**/*.server.test.ts"],
+          // *.server.test.ts need a Postgres server and *.redis.test.ts a Redis: they run in the
+          // pass configured with one (CI runs the embedded pass and a Postgres + Redis pass),
+          // rather than failing on a fresh machine that has neither.
+          exclude: [
+            ...(process.env.DATABASE_URL ? [] : ["tests/integration/**/*.server.test.ts"]),
+            ...(process.env.REDIS_URL ? [] : ["tests/integration/**/*.redis.test.ts"]),
+          ],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -92,10 +92,34 @@ export function HitsChart({
           <YAxis allowDecimals={false} tick={axis} />
           <Tooltip labelFormatter={(v) => new Date(String(v)).toLocaleString()} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="hitsMemory" name="Hit · memory" stackId="a" fill={COLORS.memory} />
-          <Bar dataKey="hitsDb" name="Hit · database" stackId="a" fill={COLORS.db} />
-          <Bar dataKey="coalesced" name="Coalesced" stackId="a" fill={COLORS.coalesced} />
-          <Bar dataKey="misses" name="Miss" stackId="a" fill={COLORS.miss} />
+          <Bar
+            isAnimationActive={false}
+            dataKey="hitsMemory"
+            name="Hit · memory"
+            stackId="a"
+            fill={COLORS.memory}
+          />
+          <Bar
+            isAnimationActive={false}
+            dataKey="hitsDb"
+            name="Hit · database"
+            stackId="a"
+            fill={COLORS.db}
+          />
+          <Bar
+            isAnimationActive={false}
+            dataKey="coalesced"
+            name="Coalesced"
+            stackId="a"
+            fill={COLORS.coalesced}
+          />
+          <Bar
+            isAnimationActive={false}
+            dataKey="misses"
+            name="Miss"
+            stackId="a"
+            fill={COLORS.miss}
+          />
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>
@@ -146,6 +170,7 @@ export function SavingsChart({
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Area
+            isAnimationActive={false}
             yAxisId="tokens"
             type="monotone"
             dataKey="tokens"
@@ -155,6 +180,7 @@ export function SavingsChart({
             fillOpacity={0.15}
           />
           <Line
+            isAnimationActive={false}
             yAxisId="dollars"
             type="monotone"
             dataKey="dollars"
@@ -199,6 +225,7 @@ export function LatencyChart({
             formatter={(value) => formatDuration(Number(value))}
           />
           <Area
+            isAnimationActive={false}
             type="monotone"
             dataKey="latencySavedMs"
             name="Latency saved"

@@ -84,14 +84,23 @@ export function RunsChart() {
               />
               <Legend wrapperStyle={{ fontSize: 12 }} iconSize={10} />
               <Bar
+                isAnimationActive={false}
                 yAxisId="runs"
                 dataKey="succeeded"
                 stackId="runs"
                 fill="#10b981"
                 name="succeeded"
               />
-              <Bar yAxisId="runs" dataKey="failed" stackId="runs" fill="#f43f5e" name="failed" />
               <Bar
+                isAnimationActive={false}
+                yAxisId="runs"
+                dataKey="failed"
+                stackId="runs"
+                fill="#f43f5e"
+                name="failed"
+              />
+              <Bar
+                isAnimationActive={false}
                 yAxisId="runs"
                 dataKey="other"
                 stackId="runs"
@@ -100,6 +109,7 @@ export function RunsChart() {
                 radius={[3, 3, 0, 0]}
               />
               <Line
+                isAnimationActive={false}
                 yAxisId="latency"
                 dataKey="latency"
                 name="avg latency"

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 
-export const REDIS_URL = "redis://127.0.0.1:6379";
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
  * A connected client, or a failure that says why: CI always has Redis, so a missing one is a
