@@ -136,6 +136,11 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     ANTHROPIC_API_KEY: "",
     SIMULATOR_TTFT_MS: "0",
     SIMULATOR_TOKENS_PER_SECOND: "0",
+    // Every test file signs up from this one address, and with REDIS_URL the limits are shared
+    // by all files at once: keep them out of the way unless a test sets its own.
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: "100000",
+    RATE_LIMIT_API_PER_MINUTE: "100000",
+    RATE_LIMIT_RUNS_PER_MINUTE: "100000",
     ...(server
       ? { DATABASE_URL: server.url, CACHE_HMAC_SECRET: "integration-test-secret-0123456789abcdef" }
       : {}),
