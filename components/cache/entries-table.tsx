@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ConfirmButton } from "@/components/settings/confirm-button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { CACHE_KEY, type EntryFilters, getEntries, purge } from "./cache-api";
 import { EntryDialog } from "./entry-dialog";
 import { formatBytes, formatCount, formatWhen } from "./format";

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { CopyButton } from "@/components/settings/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { CACHE_KEY, getEntry } from "./cache-api";
 import { formatBytes, formatCount, formatDuration, formatWhen } from "./format";
 

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmButton } from "@/components/settings/confirm-button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { CACHE_KEY, purge } from "./cache-api";
 import type { CacheStatsView, PurgeTarget } from "./types";
 

@@ -1,4 +1,4 @@
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 /** The freshly created key, shown once: the server keeps only its hash. */
 export function ApiKeySecret({

@@ -5,7 +5,7 @@ import { type FormEvent, useState } from "react";
 import { hasRole, type Me, type Role } from "@/components/auth/types";
 import { ApiError, fetchJson } from "@/lib/query/fetch-json";
 import { ApiKeySecret } from "./api-key-secret";
-import { ConfirmButton } from "./confirm-button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ErrorNote, formatDate, INPUT, PRIMARY_BUTTON, Section } from "./section";
 import type { ApiKey } from "./types";
 

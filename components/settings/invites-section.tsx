@@ -4,8 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { Role } from "@/components/auth/types";
 import { fetchJson } from "@/lib/query/fetch-json";
-import { ConfirmButton } from "./confirm-button";
-import { CopyButton } from "./copy-button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorNote, formatDate, INPUT, PRIMARY_BUTTON, Section } from "./section";
 import type { CreatedInvite, PendingInvite } from "./types";
 

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Me, Role } from "@/components/auth/types";
 import { fetchJson } from "@/lib/query/fetch-json";
-import { ConfirmButton } from "./confirm-button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { ErrorNote, formatDate, Section } from "./section";
 import type { Member } from "./types";
 

@@ -13,18 +13,11 @@ export interface AgentView {
   updatedAt: string;
 }
 
-export function toAgentView(agent: {
-  id: string;
-  name: string;
-  model: string;
-  system: string;
-  temperature: number;
-  maxTokens: number;
-  cacheEnabled: boolean | null;
-  cacheTtlSeconds: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-}): AgentView {
+/** A stored agent: the view's fields with real dates (and more, which the view leaves out). */
+type AgentRow = Omit<AgentView, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date };
+
+/** Picks the public fields (never teamId) and serialises the dates. */
+export function toAgentView(agent: AgentRow): AgentView {
   return {
     id: agent.id,
     name: agent.name,

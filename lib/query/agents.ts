@@ -1,17 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { AgentView } from "@/lib/agents/agent-view";
+import type { CreateAgentInput } from "@/lib/agents/schema";
 import { apiFetch, postJson } from "./api";
 
 /** The body of POST /api/agents (and, partially, PATCH /api/agents/:id). */
-export interface AgentInput {
-  name: string;
-  model: string;
-  system: string;
-  temperature: number;
-  maxTokens: number;
-  cacheEnabled: boolean | null;
-  cacheTtlSeconds: number | null;
-}
+export type AgentInput = CreateAgentInput;
 
 export interface ModelsResponse {
   models: Array<{ id: string; maxOutputTokens: number }>;
