@@ -57,6 +57,9 @@ const ROUTES: [pattern: string, load: () => Promise<RouteModule>][] = [
 
 export const ROUTE_PATTERNS = ROUTES.map(([p]) => p);
 
+// Each route module is imported once (as Next does), not on every request.
+const loaded = new Map<string, Promise<RouteModule>>();
+
 function match(
   pathname: string,
 ): { load: () => Promise<RouteModule>; params: Record<string, string> } | null {
@@ -72,7 +75,8 @@ function match(
           : seg === parts[i],
       )
     ) {
-      return { load, params };
+      if (!loaded.has(pattern)) loaded.set(pattern, load());
+      return { load: () => loaded.get(pattern)!, params };
     }
   }
   return null;
