@@ -6,6 +6,7 @@ import { Breakdown } from "./breakdown";
 import { CACHE_KEY, getStats } from "./cache-api";
 import { HitsChart, LatencyChart, SavingsChart } from "./charts";
 import { EntriesTable } from "./entries-table";
+import { GatewayLog } from "./gateway-log";
 import { KpiCards } from "./kpi-cards";
 import { PurgePanel } from "./purge-panel";
 import { RANGES, type CacheRange } from "./types";
@@ -121,6 +122,7 @@ export function CacheDashboard() {
       )}
 
       <EntriesTable stats={stats.data} />
+      <GatewayLog />
       <div className="grid gap-4 lg:grid-cols-2">
         <PurgePanel stats={stats.data} />
         <WarmPanel />

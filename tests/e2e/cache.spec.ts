@@ -73,3 +73,34 @@ test("the same task run twice is served from the cache, and purging empties it",
   const after = await page.request.get("/api/cache/entries");
   expect(((await after.json()) as { entries: unknown[] }).entries).toHaveLength(0);
 });
+
+test("calls from an Anthropic client through the gateway appear in the request log", async ({
+  page,
+  account: _account,
+}) => {
+  const created = await page.request.post("/api/keys", { data: { name: "sdk", role: "member" } });
+  expect(created.status()).toBe(201);
+  const { key } = (await created.json()) as { key: string };
+  const body = {
+    model: "claude-sonnet-5-5",
+    max_tokens: 64,
+    messages: [{ role: "user", content: `gateway log ${Date.now()}` }],
+  };
+  const statuses: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    // The gateway is for programs: the API key is what authenticates (and scopes) the call.
+    const res = await page.request.post("/api/anthropic/v1/messages", {
+      headers: { "x-api-key": key },
+      data: body,
+    });
+    expect(res.status(), await res.text()).toBe(200);
+    statuses.push(res.headers()["x-ensemble-cache"] ?? "");
+  }
+  expect(statuses).toEqual(["miss", "hit-memory"]);
+
+  await new CachePage(page).goto();
+  const rows = page.getByTestId("gateway-log-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText("hit-memory");
+  await expect(rows.nth(1)).toContainText("miss");
+});
