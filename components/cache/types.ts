@@ -1,24 +1,11 @@
 /** Browser-side shapes of the /api/cache/* responses. */
+import type { CacheTotals } from "@/lib/cache/stats-store";
 
 export type CacheRange = "24h" | "7d" | "30d";
 export const RANGES: readonly CacheRange[] = ["24h", "7d", "30d"];
 
-export interface CacheTotalsView {
-  hitsMemory: number;
-  hitsDb: number;
-  misses: number;
-  coalesced: number;
-  bypasses: number;
-  tampered: number;
-  evictions: number;
-  bytesServed: number;
-  inputTokensSaved: number;
-  outputTokensSaved: number;
-  costSavedUsd: number;
-  latencySavedMs: number;
-  /** Hits (memory + db + coalesced) over lookups, 0..1. */
-  hitRate: number;
-}
+/** The server's CacheTotals (a type-only import: nothing server-side reaches the browser). */
+export type CacheTotalsView = CacheTotals;
 
 export interface CacheSeriesPointView {
   at: string;

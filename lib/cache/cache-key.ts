@@ -32,19 +32,6 @@ const ANSWER_FIELDS = [
 ] as const;
 
 /**
- * Sampling parameters older SDK clients still send through the gateway; the pinned SDK types no
- * longer declare them, but they change the answer, so the key must see them.
- */
-export interface SamplingParams {
-  temperature?: number;
-  top_p?: number;
-  top_k?: number;
-}
-
-/** A request as the cache sees it: the typed fields plus the sampling parameters. */
-export type CacheableRequest = ModelRequest & SamplingParams;
-
-/**
  * Canonical JSON: object keys sorted by code unit, `undefined` members dropped (as JSON does),
  * numbers in ECMAScript's shortest round-trip form (`-0` as `0`), non-finite numbers as `null`.
  * Equal values give equal strings whatever their key order, which is what a cache key needs.
@@ -121,7 +108,7 @@ function write(value: unknown, out: string[], stack: Set<object>): void {
  * and `cache_control` markers only steer the provider's prompt cache, never the answer.
  */
 export function cacheKeyMaterial(request: ModelRequest): Record<string, unknown> {
-  const source = request as CacheableRequest & Record<string, unknown>;
+  const source = request as ModelRequest & Record<string, unknown>;
   const picked: Record<string, unknown> = {};
   for (const field of ANSWER_FIELDS) {
     const value = source[field];

@@ -1,5 +1,4 @@
 import type { CacheControl, ModelRequest } from "@/lib/llm/types";
-import type { SamplingParams } from "./cache-key";
 
 /**
  * Whether a call goes through the cache. An explicit mode wins ("bypass" never, "default" or
@@ -10,6 +9,5 @@ import type { SamplingParams } from "./cache-key";
 export function shouldCache(request: ModelRequest, control: CacheControl | undefined): boolean {
   if (control?.mode === "bypass") return false;
   if (control?.mode !== undefined) return true;
-  const { temperature } = request as ModelRequest & SamplingParams;
-  return temperature === undefined || temperature === 0;
+  return request.temperature === undefined || request.temperature === 0;
 }

@@ -5,7 +5,6 @@
 import "server-only";
 
 export { cacheKey, cacheKeyMaterial, canonicalJson } from "./cache-key";
-export type { CacheableRequest, SamplingParams } from "./cache-key";
 export { shouldCache } from "./cache-policy";
 export { createStatsAggregator } from "./cache-stats";
 export type {

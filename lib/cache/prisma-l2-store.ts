@@ -75,24 +75,8 @@ export interface PrismaL2Store extends L2Store {
   topRequested(teamId: string, n: number): Promise<StoredEntry[]>;
 }
 
-interface Row {
-  key: string;
-  teamId: string;
-  agentId: string | null;
-  model: string;
-  request: unknown;
-  response: string;
-  encrypted: boolean;
-  hmac: string;
-  sizeBytes: number;
-  inputTokens: number;
-  outputTokens: number;
-  latencyMs: number;
-  hitCount: number;
-  createdAt: Date;
-  lastHitAt: Date;
-  expiresAt: Date | null;
-}
+/** A CacheEntry row as read; raw SQL may hand numeric columns back as other types (toSummary normalises). */
+type Row = StoredEntry;
 
 const SORT_COLUMN: Record<ListSort, string> = {
   lastHit: `"lastHitAt"`,
