@@ -25,6 +25,9 @@ export default defineConfig({
           name: "integration",
           sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts"],
+          // Every file logs at debug to the run's files; the teardown checks no secret got there.
+          globalSetup: ["tests/setup/scan-suite-logs.ts"],
+          setupFiles: ["tests/setup/integration-logs.ts"],
           // *.server.test.ts need a Postgres server and *.redis.test.ts a Redis: they run in the
           // pass configured with one (CI runs the embedded pass and a Postgres + Redis pass),
           // rather than failing on a fresh machine that has neither.

@@ -12,6 +12,7 @@ import {
   createStatsAggregator,
   type L2Store,
   type StoredEntry,
+  responseFromEvents,
 } from "@/lib/cache";
 import type { CacheStatus, ModelCaller, ModelRequest } from "@/lib/llm/types";
 import { createAnthropicProvider } from "@/lib/llm/anthropic-provider";
@@ -84,11 +85,12 @@ async function timedStream(
   let status: CacheStatus | undefined;
   let events = 0;
   const t0 = nowMs();
-  for await (const _ of cache.stream(
-    req,
-    { teamId: TEAM, onCacheStatus: (s) => (status = s) },
-    (signal) => compute(req, { signal }),
-  )) {
+  const caller = createCachedCaller(cache, (r, ctx) => responseFromEvents(compute(r, ctx)));
+  for await (const _ of caller(req, {
+    teamId: TEAM,
+    cache: { mode: "default" },
+    onCacheStatus: (s) => (status = s),
+  })) {
     events += 1;
   }
   return { ms: nowMs() - t0, status, events };
@@ -140,7 +142,7 @@ async function l2Bench(
     const miss = await timedStream(cache, req, caller);
     await cache.idle(); // the L2 put happens in the background
     if (miss.status !== "miss") log(`L2 prime: expected miss, got ${miss.status}`);
-    if ((await l2.get(cacheKey(req, TEAM))) === null)
+    if ((await l2.get(cacheKey(req, { tenant: TEAM }))) === null)
       throw new Error(`L2 (${kind}) has no row after priming`);
     const samples: number[] = [];
     const statuses: Record<string, number> = {};
@@ -265,7 +267,7 @@ export async function cacheGroup(): Promise<GroupResult> {
     for await (const _ of provider(request("warm-up"), {})) void _;
     for (const N of [100, 1000]) {
       const { cache } = newCache(mapL2());
-      const caller = createCachedCaller(cache, counted);
+      const caller = createCachedCaller(cache, (r, ctx) => responseFromEvents(counted(r, ctx)));
       const req = request(`Coalescing round of ${N}: explain single-flight.`);
       upstreamCalls = 0;
       const simBefore = sim.stats().requests;

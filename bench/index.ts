@@ -9,7 +9,9 @@
  *   npm run bench -- cache gateway     some groups
  * Env: BENCH_DATABASE_URL (Postgres for the L2 bench; default DATABASE_URL, else
  *      postgresql://postgres@127.0.0.1:5432/postgres; PGlite when unreachable),
- *      BENCH_GATEWAY_DB=postgres (run the app on that server instead of PGlite).
+ *      BENCH_GATEWAY_DB=postgres (the gateway group then also runs the app on a fresh database
+ *      on that server, with Redis when REDIS_URL or 127.0.0.1:6379 answers).
+ * The redis-outage group starts its own redis-server (needs `redis-server` on PATH).
  */
 import { spawn } from "node:child_process";
 import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
@@ -17,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { RESULTS_DIR, type GroupResult, type Row } from "./util";
 
-const ALL = ["orchestrator", "memory", "cache", "gateway"] as const;
+const ALL = ["orchestrator", "memory", "cache", "gateway", "outbound", "redis-outage"] as const;
 const DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -6,6 +6,7 @@ import { createAnthropicProvider } from "@/lib/llm/anthropic-provider";
 import { startSimulator, type Simulator } from "@/lib/llm/simulator";
 import type { ModelCaller, ModelRequest, ModelStreamEvent } from "@/lib/llm/types";
 import {
+  createFairSemaphore,
   createSemaphore,
   runPlan,
   type AgentSnapshot,
@@ -39,7 +40,10 @@ async function runOnce(
   runConcurrency: number,
   onEvent?: (event: RunEvent) => void,
 ): Promise<RunTally> {
-  const semaphore = createSemaphore(Math.max(runConcurrency, 16));
+  // As the app does: the process-wide pool is fair across teams; a run sees its team's view.
+  const semaphore = createFairSemaphore({ limit: Math.max(runConcurrency, 16) }).forTenant({
+    teamId: "bench",
+  });
   const started = nowMs();
   let status = "?";
   let events = 0;
@@ -235,6 +239,56 @@ export async function orchestratorGroup(): Promise<GroupResult> {
       met: e2e - rawMs < 1,
       value: e2e - rawMs,
       details: { e2ePerStepMs: e2ePerStep, rawProviderPerCallMs: rawPerCall },
+    });
+  }
+
+  // ---- 1d: what fairness costs when nobody contends --------------------------------------------
+  {
+    const N = 200_000;
+    const fifo = createSemaphore(16);
+    const fair = createFairSemaphore({ limit: 16, perTeam: 12 }).forTenant({ teamId: "t" });
+    // The same fair queue with no per-team (or per-key) cap: isolates what the cap itself costs.
+    const uncapped = createFairSemaphore({ limit: 16 }).forTenant({ teamId: "t" });
+    const cycle = async (semaphore: typeof fifo) => {
+      const started = nowMs();
+      for (let i = 0; i < N; i++) (await semaphore.acquire())();
+      return ((nowMs() - started) / N) * 1000;
+    };
+    await cycle(fifo);
+    await cycle(fair); // warm-up
+    await cycle(uncapped);
+    const fifoUs: number[] = [];
+    const fairUs: number[] = [];
+    const uncappedUs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      fifoUs.push(await cycle(fifo));
+      fairUs.push(await cycle(fair));
+      uncappedUs.push(await cycle(uncapped));
+    }
+    const added = median(fairUs) - median(fifoUs);
+    log(
+      `1d permit: fifo ${fifoUs.map((u) => u.toFixed(3)).join(", ")} µs / fair ${fairUs.map((u) => u.toFixed(3)).join(", ")} µs`,
+    );
+    rows.push({
+      id: "orch.fairness.cost",
+      benchmark:
+        "1d fair semaphore (per-team caps, round-robin) vs FIFO, uncontended acquire+release",
+      result: `+${added.toFixed(3)} µs (fair ${median(fairUs).toFixed(3)} µs, FIFO ${median(fifoUs).toFixed(3)} µs)`,
+      target: "added < 1 µs",
+      met: added < 1,
+      value: added,
+      details: { fifoUs, fairUs },
+    });
+    const capCost = median(fairUs) - median(uncappedUs);
+    log(`1e permit: fair without caps ${uncappedUs.map((u) => u.toFixed(3)).join(", ")} µs`);
+    rows.push({
+      id: "orch.fairness.cap-cost",
+      benchmark: "1e fair semaphore with vs without the per-team/per-key cap, uncontended",
+      result: `${capCost >= 0 ? "+" : ""}${capCost.toFixed(3)} µs (capped ${median(fairUs).toFixed(3)} µs, uncapped ${median(uncappedUs).toFixed(3)} µs)`,
+      target: "added < 1 µs",
+      met: capCost < 1,
+      value: capCost,
+      details: { fairUs, uncappedUs },
     });
   }
 

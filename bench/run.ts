@@ -19,6 +19,8 @@ const groups: Record<string, () => Promise<GroupResult>> = {
   memory: async () => (await import("./orchestrator")).memoryGroup(),
   cache: async () => (await import("./cache")).cacheGroup(),
   gateway: async () => (await import("./gateway")).gatewayGroup(),
+  outbound: async () => (await import("./outbound")).outboundGroup(),
+  "redis-outage": async () => (await import("./redis-outage")).redisOutageGroup(),
 };
 const run = group ? groups[group] : undefined;
 if (!run) {

@@ -1,22 +1,31 @@
 import "server-only";
 import { describeDeployment, getConfig } from "@/lib/config";
-import { getDb } from "@/lib/db";
-import { logger } from "@/lib/log";
+import { logProcessErrors, logger } from "@/lib/log";
 import { getRuntime } from "@/lib/runtime";
 
 /**
  * Runs once when the server process starts (from instrumentation.ts): validates configuration,
- * opens and migrates the database, builds the runtime, so a broken deployment fails at start,
- * not at the first request.
+ * builds the runtime (opens and migrates the database, starts the model provider or simulator and
+ * the cache, marks runs left over by a dead server), so a broken deployment fails at start, not at
+ * the first request.
  */
 export async function boot(): Promise<void> {
-  const log = logger.child("boot");
-  const config = getConfig();
+  logProcessErrors();
+  const endpoint = getConfig().OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (endpoint) {
+    // Loaded only when asked for: without an endpoint no SDK, exporter or context manager exists.
+    const { installTracing, otlpExporter } = await import("./tracing/install");
+    installTracing({
+      exporter: await otlpExporter(endpoint),
+      serviceName: getConfig().OTEL_SERVICE_NAME,
+    });
+    logger.child("boot").info(`traces go to ${endpoint}`);
+  }
+  const { config, db } = await getRuntime();
   const deployment = describeDeployment(config);
-  const db = await getDb();
-  // Starts the model provider (or simulator), the cache, and marks runs left over by a dead server.
-  await getRuntime();
-  log.info(
-    `database ${db.kind} ready (${db.migrations} migrations); store ${deployment.store}; provider ${deployment.provider}`,
-  );
+  logger
+    .child("boot")
+    .info(
+      `database ${db.kind} ready (${db.migrations} migrations); store ${deployment.store}; provider ${deployment.provider}`,
+    );
 }

@@ -1,3 +1,5 @@
+import type { ZodError } from "zod";
+
 /**
  * The closed set of error codes Ensemble speaks, and the HTTP status of each.
  * Every thrown error that reaches a route becomes one of these (see lib/http/errors.ts).
@@ -13,10 +15,14 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  /** A team's, key's or agent's spending budget for the current day or month is used up. */
+  budget_exceeded: 429,
   // Run and step outcomes
   cancelled: 499,
   deadline_exceeded: 504,
   circuit_open: 503,
+  /** The server stopped (shutdown, crash) before the run or step finished. */
+  interrupted: 503,
   // Upstream model provider outcomes (kept distinct so retries can classify them)
   upstream_rate_limited: 429,
   upstream_overloaded: 529,
@@ -82,4 +88,30 @@ export class AppError extends Error {
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
+}
+
+/**
+ * The dotted field an issue is about. An unknown key in a strict object is reported by zod on the
+ * object itself (path []), so name the first unknown key instead: the caller needs to know which
+ * one to remove.
+ */
+function fieldOf(issue: ZodError["issues"][number]): string {
+  const path =
+    issue.code === "unrecognized_keys" && issue.keys[0] !== undefined
+      ? [...issue.path, issue.keys[0]]
+      : issue.path;
+  return path.map(String).join(".");
+}
+
+/** Turns a zod failure into a validation error naming the first offending field. */
+export function fromZodError(error: ZodError): AppError {
+  const issue = error.issues[0];
+  const field = (issue && fieldOf(issue)) || undefined;
+  const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "invalid request";
+  return new AppError("validation_failed", message, {
+    field,
+    details: {
+      issues: error.issues.slice(0, 10).map((i) => ({ field: fieldOf(i), message: i.message })),
+    },
+  });
 }

@@ -1,44 +1,57 @@
 import "server-only";
 import { describeDeployment, getConfig } from "@/lib/config";
-import { getDb } from "@/lib/db";
 import { logger } from "@/lib/log";
-import { getRedis, pingRedis } from "@/lib/redis";
+import { pingRedis } from "@/lib/redis";
+import { getHealthProbes } from "@/lib/runtime";
 
-/** What GET /api/health reports. Also the home page's status panel. */
-export interface HealthReport {
-  status: "ok" | "degraded" | "down";
-  database: { kind: "postgres" | "pglite"; reachable: boolean; migrations: number | null };
-  store: { kind: "upstash" | "redis" | "memory"; reachable: boolean };
-  provider: { kind: "anthropic" | "simulator" };
-  uptimeSeconds: number;
-}
+import type { HealthReport } from "./health-view";
 
-const startedAt = Date.now();
+export type { HealthReport } from "./health-view";
 
 export async function checkHealth(): Promise<HealthReport> {
-  const config = getConfig();
-  const deployment = describeDeployment(config);
+  const deployment = describeDeployment(getConfig());
 
   let migrations: number | null = null;
   let dbReachable = false;
+  // The runtime cannot be built while the database is down: that is "down", not an error.
+  const probes = await getHealthProbes().catch((error: unknown) => {
+    logger.child("health").warn(`database unreachable: ${(error as Error).message}`);
+    return null;
+  });
   try {
-    const db = await getDb();
-    await db.ping();
-    dbReachable = true;
-    migrations = db.migrations;
+    if (probes) {
+      await probes.db.ping();
+      dbReachable = true;
+      migrations = probes.db.migrations;
+    }
   } catch (error) {
     logger.child("health").warn(`database unreachable: ${(error as Error).message}`);
   }
 
-  const redis = deployment.store === "redis" ? getRedis() : null;
   // Upstash is reached over HTTPS per request; its reachability shows in rate-limit logs.
-  const storeReachable = redis ? await pingRedis(redis) : true;
+  const storeReachable =
+    deployment.store !== "redis" || (probes?.redis ? await pingRedis(probes.redis) : false);
+
+  const circuits = (probes?.breakers.snapshot() ?? []).map((b) => ({
+    model: b.model,
+    state: b.state,
+    since: b.since,
+    nextProbeAt: b.nextProbeAt,
+  }));
+  const circuitsOk = circuits.every((c) => c.state === "closed");
 
   return {
-    status: !dbReachable ? "down" : storeReachable ? "ok" : "degraded",
+    status: probes?.lifecycle.draining
+      ? "draining"
+      : !dbReachable
+        ? "down"
+        : storeReachable && circuitsOk
+          ? "ok"
+          : "degraded",
     database: { kind: deployment.database, reachable: dbReachable, migrations },
     store: { kind: deployment.store, reachable: storeReachable },
     provider: { kind: deployment.provider },
-    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    circuits,
+    uptimeSeconds: probes ? Math.round((Date.now() - probes.startedAt) / 1000) : 0,
   };
 }

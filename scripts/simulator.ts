@@ -1,10 +1,12 @@
 /**
- * `npm run simulator -- --port 4010 [--host 127.0.0.1] [--ttft 200] [--tps 80] [--latency 0]`
+ * `npm run simulator -- --port 4010 [--host 127.0.0.1] [--ttft 200] [--tps 80] [--latency 0]
+ *    [--limits '{"claude-sonnet-4-6":{"rpm":50,"itpm":30000,"otpm":8000}}']`
  *
  * Runs the Anthropic-protocol simulator in the foreground, for local development and benchmarks.
  * Point an Anthropic client (or Ensemble's provider) at the printed URL with any API key.
  */
-import { startSimulator } from "../lib/llm/simulator";
+import { startSimulator, type LimitTable } from "../lib/llm/simulator";
+import { parseLimitTable } from "../lib/llm/simulator/limits";
 
 function flag(args: readonly string[], name: string): string | undefined {
   const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -24,6 +26,17 @@ function numberFlag(args: readonly string[], name: string, fallback: number): nu
   return value;
 }
 
+function limitsFlag(args: readonly string[]): LimitTable {
+  const raw = flag(args, "limits");
+  if (raw === undefined) return {};
+  try {
+    return parseLimitTable(JSON.parse(raw));
+  } catch (error) {
+    console.error(`--limits: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const sim = await startSimulator({
@@ -32,6 +45,7 @@ async function main(): Promise<void> {
     ttftMs: numberFlag(args, "ttft", 0),
     tokensPerSecond: numberFlag(args, "tps", 0),
     latencyMs: numberFlag(args, "latency", 0),
+    limits: limitsFlag(args),
   });
   console.log(`Anthropic simulator listening on ${sim.url}`);
   console.log(

@@ -1,7 +1,7 @@
 import type { AgentView } from "@/lib/agents/agent-view";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatInt } from "@/components/ui/format";
+import { formatInt } from "@/lib/query/format";
 
 export function cachePolicyLabel(
   agent: Pick<AgentView, "cacheEnabled" | "cacheTtlSeconds" | "temperature">,
@@ -12,7 +12,8 @@ export function cachePolicyLabel(
   return `cache default (${agent.temperature === 0 ? "on" : "off"} at t=${agent.temperature})${ttl}`;
 }
 
-export function AgentCard(props: { agent: AgentView; onEdit: () => void; onDelete: () => void }) {
+/** An agent's settings; Edit and Delete only for those who may use them (admins). */
+export function AgentCard(props: { agent: AgentView; onEdit?: () => void; onDelete?: () => void }) {
   const { agent } = props;
   return (
     <li
@@ -24,7 +25,7 @@ export function AgentCard(props: { agent: AgentView; onEdit: () => void; onDelet
           <h3 className="truncate font-semibold text-slate-900" data-testid="agent-name">
             {agent.name}
           </h3>
-          <p className="truncate font-mono text-xs text-slate-500" data-testid="agent-model">
+          <p className="truncate font-mono text-xs text-slate-600" data-testid="agent-model">
             {agent.model}
           </p>
         </div>
@@ -37,13 +38,13 @@ export function AgentCard(props: { agent: AgentView; onEdit: () => void; onDelet
       </div>
       <dl className="mt-3 grid grid-cols-2 gap-2 text-xs">
         <div className="rounded-lg bg-slate-50 px-2 py-1.5">
-          <dt className="text-slate-500">Temperature</dt>
+          <dt className="text-slate-600">Temperature</dt>
           <dd className="font-medium text-slate-800" data-testid="agent-temperature">
             {agent.temperature}
           </dd>
         </div>
         <div className="rounded-lg bg-slate-50 px-2 py-1.5">
-          <dt className="text-slate-500">Max tokens</dt>
+          <dt className="text-slate-600">Max tokens</dt>
           <dd className="font-medium text-slate-800" data-testid="agent-max-tokens">
             {formatInt(agent.maxTokens)}
           </dd>
@@ -54,27 +55,29 @@ export function AgentCard(props: { agent: AgentView; onEdit: () => void; onDelet
         title={agent.system}
         data-testid="agent-system"
       >
-        {agent.system || <span className="italic text-slate-400">No system prompt</span>}
+        {agent.system || <span className="italic text-slate-600">No system prompt</span>}
       </p>
-      <div className="mt-4 flex justify-end gap-2">
-        <Button
-          variant="ghost"
-          onClick={props.onEdit}
-          aria-label={`Edit ${agent.name}`}
-          data-testid="agent-edit"
-        >
-          Edit
-        </Button>
-        <Button
-          variant="ghost"
-          className="text-rose-600 hover:bg-rose-50 hover:text-rose-700"
-          onClick={props.onDelete}
-          aria-label={`Delete ${agent.name}`}
-          data-testid="agent-delete"
-        >
-          Delete
-        </Button>
-      </div>
+      {props.onEdit && props.onDelete ? (
+        <div className="mt-4 flex justify-end gap-2">
+          <Button
+            variant="ghost"
+            onClick={props.onEdit}
+            aria-label={`Edit ${agent.name}`}
+            data-testid="agent-edit"
+          >
+            Edit
+          </Button>
+          <Button
+            variant="ghost"
+            className="text-rose-700 hover:bg-rose-50 hover:text-rose-800"
+            onClick={props.onDelete}
+            aria-label={`Delete ${agent.name}`}
+            data-testid="agent-delete"
+          >
+            Delete
+          </Button>
+        </div>
+      ) : null}
     </li>
   );
 }

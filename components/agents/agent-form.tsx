@@ -1,35 +1,157 @@
 "use client";
 
-import { type FormEvent, useId, useState } from "react";
+import { useId } from "react";
 import type { AgentView } from "@/lib/agents/agent-view";
 import { KNOWN_MODELS } from "@/lib/agents/models";
 import { MAX_SYSTEM_PROMPT_CHARS } from "@/lib/agents/schema";
-import { type AgentInput, useModels, useSaveAgent } from "@/lib/query/agents";
-import { errorMessage } from "@/lib/query/api";
-import { ApiError } from "@/lib/query/fetch-json";
+import { useModels } from "@/lib/query/agents";
+import { formatInt } from "@/lib/query/format";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import {
-  type AgentField,
-  type AgentFormValues,
-  changedFields,
-  type FieldErrors,
-  formValuesOf,
-  validateAgentForm,
-} from "./agent-form-values";
+import type { AgentField, AgentFormValues } from "./agent-form-values";
+import { FIELD_IDS, useAgentForm } from "./use-agent-form";
 
-const FIELD_IDS: Record<AgentField, string> = {
-  name: "agent-name",
-  model: "agent-model",
-  system: "agent-system",
-  temperature: "agent-temperature",
-  maxTokens: "agent-max-tokens",
-  cacheEnabled: "agent-cache",
-  cacheTtlSeconds: "agent-cache-ttl",
+type FieldProps = {
+  values: AgentFormValues;
+  set: <K extends keyof AgentFormValues>(key: K, value: AgentFormValues[K]) => void;
+  errorFor: (field: AgentField) => string | undefined;
 };
 
-function isAgentField(field: string | undefined): field is AgentField {
-  return field !== undefined && field in FIELD_IDS;
+function IdentityFields({ values, set, errorFor, isNew }: FieldProps & { isNew: boolean }) {
+  const models = useModels();
+  const datalistId = useId();
+  const modelOptions = models.data?.models ?? KNOWN_MODELS;
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <Field
+        id={FIELD_IDS.name}
+        label="Name"
+        error={errorFor("name")}
+        hint="Letters, digits, '_' or '-'; up to 64."
+      >
+        {(aria) => (
+          <input
+            {...aria}
+            name="name"
+            autoComplete="off"
+            autoFocus={isNew}
+            className={inputClass}
+            value={values.name}
+            onChange={(e) => set("name", e.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        id={FIELD_IDS.model}
+        label="Model"
+        error={errorFor("model")}
+        hint={
+          models.data?.provider === "simulator"
+            ? "Answered by the simulator."
+            : "Pick one or type an id."
+        }
+      >
+        {(aria) => (
+          <>
+            <input
+              {...aria}
+              name="model"
+              list={datalistId}
+              autoComplete="off"
+              className={inputClass}
+              value={values.model}
+              onChange={(e) => set("model", e.target.value)}
+            />
+            <datalist id={datalistId}>
+              {modelOptions.map((m) => (
+                <option key={m.id} value={m.id} />
+              ))}
+            </datalist>
+          </>
+        )}
+      </Field>
+    </div>
+  );
+}
+
+function SamplingFields({ values, set, errorFor }: FieldProps) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <Field
+        id={FIELD_IDS.temperature}
+        label="Temperature"
+        error={errorFor("temperature")}
+        hint="0 – 1; answers at 0 are cached by default."
+      >
+        {(aria) => (
+          <input
+            {...aria}
+            name="temperature"
+            type="number"
+            inputMode="decimal"
+            step="0.1"
+            min="0"
+            max="1"
+            className={inputClass}
+            value={values.temperature}
+            onChange={(e) => set("temperature", e.target.value)}
+          />
+        )}
+      </Field>
+      <Field id={FIELD_IDS.maxTokens} label="Max output tokens" error={errorFor("maxTokens")}>
+        {(aria) => (
+          <input
+            {...aria}
+            name="maxTokens"
+            type="number"
+            inputMode="numeric"
+            step="1"
+            min="1"
+            className={inputClass}
+            value={values.maxTokens}
+            onChange={(e) => set("maxTokens", e.target.value)}
+          />
+        )}
+      </Field>
+      <Field id={FIELD_IDS.cacheEnabled} label="Response cache" error={errorFor("cacheEnabled")}>
+        {(aria) => (
+          <select
+            {...aria}
+            name="cache"
+            className={inputClass}
+            value={values.cache}
+            onChange={(e) => set("cache", e.target.value as AgentFormValues["cache"])}
+          >
+            <option value="default">Default (cache at temperature 0)</option>
+            <option value="on">Always cache</option>
+            <option value="off">Never cache</option>
+          </select>
+        )}
+      </Field>
+      <Field
+        id={FIELD_IDS.cacheTtlSeconds}
+        label="Cache TTL (seconds)"
+        error={errorFor("cacheTtlSeconds")}
+        hint="Blank: the team's default."
+      >
+        {(aria) => (
+          <input
+            {...aria}
+            name="cacheTtlSeconds"
+            type="number"
+            inputMode="numeric"
+            min="60"
+            step="1"
+            placeholder="default"
+            disabled={values.cache === "off"}
+            className={inputClass}
+            value={values.cache === "off" ? "" : values.cacheTtlSeconds}
+            onChange={(e) => set("cacheTtlSeconds", e.target.value)}
+          />
+        )}
+      </Field>
+    </div>
+  );
 }
 
 /** Create (no `agent`) or edit an agent. Validates as you type once a field was touched. */
@@ -38,111 +160,19 @@ export function AgentForm(props: {
   onSaved: (agent: AgentView) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState<AgentFormValues>(() => formValuesOf(props.agent));
-  const [touched, setTouched] = useState<Partial<Record<AgentField, boolean>>>({});
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const models = useModels();
-  const save = useSaveAgent();
-  const datalistId = useId();
-
-  const validation = validateAgentForm(values);
-  const clientErrors: FieldErrors = validation.ok ? {} : validation.errors;
-  const errorFor = (field: AgentField): string | undefined =>
-    serverErrors[field] ?? (submitted || touched[field] ? clientErrors[field] : undefined);
-
-  const set = <K extends keyof AgentFormValues>(key: K, value: AgentFormValues[K]) => {
-    setValues((v) => ({ ...v, [key]: value }));
-    const field: AgentField = key === "cache" ? "cacheEnabled" : (key as AgentField);
-    setTouched((t) => ({ ...t, [field]: true }));
-    setServerErrors((e) => ({ ...e, [field]: undefined }));
-  };
-
-  const modelOptions = models.data?.models ?? KNOWN_MODELS;
-
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    setFormError(null);
-    if (!validation.ok) {
-      const first = Object.keys(validation.errors)[0] as AgentField | undefined;
-      if (first) document.getElementById(FIELD_IDS[first])?.focus();
-      return;
-    }
-    try {
-      const input: AgentInput = validation.input;
-      const agent = props.agent
-        ? await save.mutateAsync({ id: props.agent.id, input: changedFields(props.agent, input) })
-        : await save.mutateAsync({ input });
-      props.onSaved(agent);
-    } catch (error) {
-      if (error instanceof ApiError && isAgentField(error.field)) {
-        setServerErrors({ [error.field]: error.message });
-        document.getElementById(FIELD_IDS[error.field])?.focus();
-      } else {
-        setFormError(errorMessage(error));
-      }
-    }
-  }
-
+  const { values, set, errorFor, formError, onSubmit, pending } = useAgentForm(
+    props.agent,
+    props.onSaved,
+  );
+  const fields = { values, set, errorFor };
   return (
     <form onSubmit={onSubmit} noValidate data-testid="agent-form" className="space-y-4">
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Field
-          id={FIELD_IDS.name}
-          label="Name"
-          error={errorFor("name")}
-          hint="Letters, digits, '_' or '-'; up to 64."
-        >
-          {(aria) => (
-            <input
-              {...aria}
-              name="name"
-              autoComplete="off"
-              autoFocus={!props.agent}
-              className={inputClass}
-              value={values.name}
-              onChange={(e) => set("name", e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
-          id={FIELD_IDS.model}
-          label="Model"
-          error={errorFor("model")}
-          hint={
-            models.data?.provider === "simulator"
-              ? "Answered by the simulator."
-              : "Pick one or type an id."
-          }
-        >
-          {(aria) => (
-            <>
-              <input
-                {...aria}
-                name="model"
-                list={datalistId}
-                autoComplete="off"
-                className={inputClass}
-                value={values.model}
-                onChange={(e) => set("model", e.target.value)}
-              />
-              <datalist id={datalistId}>
-                {modelOptions.map((m) => (
-                  <option key={m.id} value={m.id} />
-                ))}
-              </datalist>
-            </>
-          )}
-        </Field>
-      </div>
-
+      <IdentityFields {...fields} isNew={!props.agent} />
       <Field
         id={FIELD_IDS.system}
         label="System prompt"
         error={errorFor("system")}
-        hint={`${values.system.length.toLocaleString("en-US")} / ${MAX_SYSTEM_PROMPT_CHARS.toLocaleString("en-US")} characters`}
+        hint={`${formatInt(values.system.length)} / ${formatInt(MAX_SYSTEM_PROMPT_CHARS)} characters`}
       >
         {(aria) => (
           <textarea
@@ -156,82 +186,7 @@ export function AgentForm(props: {
         )}
       </Field>
 
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Field
-          id={FIELD_IDS.temperature}
-          label="Temperature"
-          error={errorFor("temperature")}
-          hint="0 – 1; answers at 0 are cached by default."
-        >
-          {(aria) => (
-            <input
-              {...aria}
-              name="temperature"
-              type="number"
-              inputMode="decimal"
-              step="0.1"
-              min="0"
-              max="1"
-              className={inputClass}
-              value={values.temperature}
-              onChange={(e) => set("temperature", e.target.value)}
-            />
-          )}
-        </Field>
-        <Field id={FIELD_IDS.maxTokens} label="Max output tokens" error={errorFor("maxTokens")}>
-          {(aria) => (
-            <input
-              {...aria}
-              name="maxTokens"
-              type="number"
-              inputMode="numeric"
-              step="1"
-              min="1"
-              className={inputClass}
-              value={values.maxTokens}
-              onChange={(e) => set("maxTokens", e.target.value)}
-            />
-          )}
-        </Field>
-        <Field id={FIELD_IDS.cacheEnabled} label="Response cache" error={errorFor("cacheEnabled")}>
-          {(aria) => (
-            <select
-              {...aria}
-              name="cache"
-              className={inputClass}
-              value={values.cache}
-              onChange={(e) => set("cache", e.target.value as AgentFormValues["cache"])}
-            >
-              <option value="default">Default (cache at temperature 0)</option>
-              <option value="on">Always cache</option>
-              <option value="off">Never cache</option>
-            </select>
-          )}
-        </Field>
-        <Field
-          id={FIELD_IDS.cacheTtlSeconds}
-          label="Cache TTL (seconds)"
-          error={errorFor("cacheTtlSeconds")}
-          hint="Blank: the team's default."
-        >
-          {(aria) => (
-            <input
-              {...aria}
-              name="cacheTtlSeconds"
-              type="number"
-              inputMode="numeric"
-              min="60"
-              step="1"
-              placeholder="default"
-              disabled={values.cache === "off"}
-              className={inputClass}
-              value={values.cache === "off" ? "" : values.cacheTtlSeconds}
-              onChange={(e) => set("cacheTtlSeconds", e.target.value)}
-            />
-          )}
-        </Field>
-      </div>
-
+      <SamplingFields {...fields} />
       {formError ? (
         <p
           role="alert"
@@ -244,13 +199,8 @@ export function AgentForm(props: {
 
       <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">
         <Button onClick={props.onCancel}>Cancel</Button>
-        <Button
-          type="submit"
-          variant="primary"
-          disabled={save.isPending}
-          data-testid="agent-form-submit"
-        >
-          {save.isPending ? "Saving…" : props.agent ? "Save changes" : "Create agent"}
+        <Button type="submit" variant="primary" disabled={pending} data-testid="agent-form-submit">
+          {pending ? "Saving…" : props.agent ? "Save changes" : "Create agent"}
         </Button>
       </div>
     </form>

@@ -1,108 +1,32 @@
 "use client";
 
-import { type ChangeEvent, useRef, useState } from "react";
+import { useState } from "react";
 import type { AgentView } from "@/lib/agents/agent-view";
-import { AGENTS_EXPORT_URL, useAgents, useDeleteAgent, useImportAgents } from "@/lib/query/agents";
-import { errorMessage } from "@/lib/query/api";
-import { Button, buttonClass } from "@/components/ui/button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { useAgents, useDeleteAgent } from "@/lib/query/agents";
+import { errorMessage } from "@/lib/query/fetch-json";
+import { useHasRole } from "@/components/auth/use-me";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SkeletonCards } from "@/components/ui/skeleton";
 import { ToastProvider, useToast } from "@/components/ui/toast";
 import { AgentCard } from "./agent-card";
 import { AgentForm } from "./agent-form";
+import { AgentsToolbar } from "./agents-toolbar";
 
 type Editing = { kind: "create" } | { kind: "edit"; agent: AgentView } | null;
 
-function AgentsManagerInner() {
+function AgentList(props: {
+  canManage: boolean;
+  onCreate: () => void;
+  onEdit: (agent: AgentView) => void;
+  onDelete: (agent: AgentView) => void;
+}) {
   const agents = useAgents();
-  const remove = useDeleteAgent();
-  const importAgents = useImportAgents();
-  const toast = useToast();
-  const [editing, setEditing] = useState<Editing>(null);
-  const [deleting, setDeleting] = useState<AgentView | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-
-  async function onImportFile(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = "";
-    if (!file) return;
-    let body: unknown;
-    try {
-      body = JSON.parse(await file.text());
-    } catch {
-      toast(`${file.name} is not valid JSON.`, "error");
-      return;
-    }
-    try {
-      const result = await importAgents.mutateAsync(body);
-      toast(
-        `Imported ${file.name}: ${result.created} created, ${result.updated} updated.`,
-        "success",
-      );
-    } catch (error) {
-      toast(`Import failed: ${errorMessage(error)}`, "error");
-    }
-  }
-
-  async function onConfirmDelete() {
-    if (!deleting) return;
-    try {
-      await remove.mutateAsync(deleting.id);
-      toast(`Deleted ${deleting.name}.`, "success");
-      setDeleting(null);
-    } catch {
-      // Shown in the dialog.
-    }
-  }
-
   const list = agents.data ?? [];
-
   return (
-    <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Agents</h1>
-          <p className="mt-1 text-slate-600">
-            The team&apos;s agents: a model, a system prompt and its settings.
-          </p>
-        </div>
-        <div className="flex flex-wrap gap-2">
-          <input
-            ref={fileInput}
-            type="file"
-            accept="application/json,.json"
-            className="sr-only"
-            aria-label="Import agents from a JSON file"
-            data-testid="agents-import-input"
-            onChange={onImportFile}
-            tabIndex={-1}
-          />
-          <Button
-            onClick={() => fileInput.current?.click()}
-            disabled={importAgents.isPending}
-            data-testid="agents-import"
-          >
-            {importAgents.isPending ? "Importing…" : "Import"}
-          </Button>
-          <a
-            href={AGENTS_EXPORT_URL}
-            download="agents.json"
-            className={buttonClass("secondary")}
-            data-testid="agents-export"
-          >
-            Export
-          </a>
-          <Button
-            variant="primary"
-            onClick={() => setEditing({ kind: "create" })}
-            data-testid="agent-new"
-          >
-            New agent
-          </Button>
-        </div>
-      </div>
-
+    <>
       {agents.isPending ? (
         <SkeletonCards label="Loading agents" count={3} />
       ) : agents.isError ? (
@@ -120,12 +44,16 @@ function AgentsManagerInner() {
           title="No agents yet"
           testId="agents-empty"
           action={
-            <Button variant="primary" onClick={() => setEditing({ kind: "create" })}>
-              Create your first agent
-            </Button>
+            props.canManage ? (
+              <Button variant="primary" onClick={props.onCreate}>
+                Create your first agent
+              </Button>
+            ) : undefined
           }
         >
-          Create one, or import a JSON file exported from another team.
+          {props.canManage
+            ? "Create one, or import a JSON file exported from another team."
+            : "An admin of your team creates them; you can run them once they exist."}
         </EmptyState>
       ) : (
         <ul
@@ -137,16 +65,55 @@ function AgentsManagerInner() {
             <AgentCard
               key={agent.id}
               agent={agent}
-              onEdit={() => setEditing({ kind: "edit", agent })}
-              onDelete={() => {
-                remove.reset();
-                setDeleting(agent);
-              }}
+              onEdit={props.canManage ? () => props.onEdit(agent) : undefined}
+              onDelete={props.canManage ? () => props.onDelete(agent) : undefined}
             />
           ))}
         </ul>
       )}
+    </>
+  );
+}
 
+function AgentsManagerInner() {
+  const remove = useDeleteAgent();
+  const toast = useToast();
+  const canManage = useHasRole("admin");
+  const [editing, setEditing] = useState<Editing>(null);
+  const [deleting, setDeleting] = useState<AgentView | null>(null);
+
+  async function onConfirmDelete() {
+    if (!deleting) return;
+    try {
+      await remove.mutateAsync(deleting.id);
+      toast(`Deleted ${deleting.name}.`, "success");
+      setDeleting(null);
+    } catch {
+      // Shown in the dialog.
+    }
+  }
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Agents</h1>
+          <p className="mt-1 text-slate-600">
+            The team&apos;s agents: a model, a system prompt and its settings.
+            {canManage ? null : " Admins create and change them; you can run them."}
+          </p>
+        </div>
+        <AgentsToolbar canManage={canManage} onNew={() => setEditing({ kind: "create" })} />
+      </div>
+      <AgentList
+        canManage={canManage}
+        onCreate={() => setEditing({ kind: "create" })}
+        onEdit={(agent) => setEditing({ kind: "edit", agent })}
+        onDelete={(agent) => {
+          remove.reset();
+          setDeleting(agent);
+        }}
+      />
       <Dialog
         open={editing !== null}
         onClose={() => setEditing(null)}

@@ -1,3 +1,4 @@
+import { ApiError, errorMessage, postJson } from "@/lib/query/fetch-json";
 import type { Me } from "./types";
 
 /** The outcome of a sign-in or sign-up POST, with what a form needs to show an error in place. */
@@ -17,35 +18,21 @@ export async function postAuth(
   path: "/api/auth/sign-in" | "/api/auth/sign-up",
   body: unknown,
 ): Promise<AuthResult> {
-  let response: Response;
   try {
-    response = await fetch(path, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-  } catch {
+    // A 401 here is "wrong email or password", shown in the form, not a reason to redirect.
+    return { ok: true, me: await postJson<Me>(path, body, { on401: "throw" }) };
+  } catch (error) {
+    if (!(error instanceof ApiError)) return { ok: false, status: 0, message: errorMessage(error) };
     return {
       ok: false,
-      status: 0,
-      message: "Could not reach the server. Check your connection and try again.",
+      status: error.status,
+      message: error.message,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
     };
   }
-  const json: unknown = await response.json().catch(() => null);
-  if (response.ok) return { ok: true, me: json as Me };
-  const error = (json as { error?: { message?: string; field?: string } } | null)?.error;
-  const retryAfter = Number(response.headers.get("retry-after"));
-  return {
-    ok: false,
-    status: response.status,
-    message: error?.message ?? `Request failed (${response.status}).`,
-    ...(error?.field ? { field: error.field } : {}),
-    ...(Number.isFinite(retryAfter) && retryAfter > 0
-      ? { retryAfterSeconds: Math.ceil(retryAfter) }
-      : {}),
-  };
 }
 
 export async function postSignOut(): Promise<void> {
-  await fetch("/api/auth/sign-out", { method: "POST" });
+  await postJson<unknown>("/api/auth/sign-out", {}, { on401: "throw" }).catch(() => undefined);
 }

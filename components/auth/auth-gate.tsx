@@ -19,7 +19,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
 
   if (me.isPending) {
     return (
-      <p className="text-slate-500" role="status" data-testid="auth-loading">
+      <p className="text-slate-600" role="status" data-testid="auth-loading">
         Checking your session…
       </p>
     );
@@ -39,7 +39,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }
   if (me.data === null) {
     return (
-      <p className="text-slate-500" role="status">
+      <p className="text-slate-600" role="status">
         Redirecting to sign in…
       </p>
     );

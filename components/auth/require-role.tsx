@@ -26,7 +26,7 @@ export function RequireRole({ role, children }: { role: Role; children: ReactNod
       </p>
       <Link
         href="/"
-        className="mt-4 inline-block text-sm font-medium text-indigo-700 hover:text-indigo-600"
+        className="mt-4 inline-block text-sm font-medium text-indigo-700 hover:text-indigo-700"
       >
         ← Back to home
       </Link>

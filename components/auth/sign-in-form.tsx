@@ -1,53 +1,41 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { AuthCard, FormError, SubmitButton } from "./auth-card";
-import { postAuth } from "./auth-api";
-import { TextField } from "./text-field";
-import { useSetMe } from "./use-me";
+import { EmailField, TextField } from "./text-field";
+import { type AuthFailure, type AuthFailureView, useAuthSubmit } from "./use-auth-submit";
 
 function withNext(path: string, next: string) {
   return next === "/" ? path : `${path}?next=${encodeURIComponent(next)}`;
 }
 
+/** What a failed sign-in says: a wait after too many tries, a wrong password, or the field at fault. */
+function signInFailure(result: AuthFailure): AuthFailureView {
+  if (result.status === 429) {
+    const wait = result.retryAfterSeconds;
+    return {
+      formError: `Too many sign-in attempts. Try again ${wait ? `in ${wait} second${wait === 1 ? "" : "s"}` : "in a little while"}.`,
+    };
+  }
+  if (result.status === 401) return { formError: "Wrong email or password." };
+  if (result.field === "email" || result.field === "password") {
+    return { fieldErrors: { [result.field]: result.message } };
+  }
+  return { formError: result.message };
+}
+
 export function SignInForm({ next }: { next: string }) {
-  const router = useRouter();
-  const setMe = useSetMe();
-  const [pending, setPending] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const { pending, formError, fieldErrors, submit } = useAuthSubmit("/api/auth/sign-in", next);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    setPending(true);
-    setFormError(null);
-    setFieldErrors({});
-    const result = await postAuth("/api/auth/sign-in", {
+    const body = {
       email: String(data.get("email") ?? ""),
       password: String(data.get("password") ?? ""),
-    });
-    if (result.ok) {
-      setMe(result.me);
-      router.replace(next);
-      router.refresh();
-      return;
-    }
-    setPending(false);
-    if (result.status === 429) {
-      const wait = result.retryAfterSeconds;
-      setFormError(
-        `Too many sign-in attempts. Try again ${wait ? `in ${wait} second${wait === 1 ? "" : "s"}` : "in a little while"}.`,
-      );
-    } else if (result.status === 401) {
-      setFormError("Wrong email or password.");
-    } else if (result.field === "email" || result.field === "password") {
-      setFieldErrors({ [result.field]: result.message });
-    } else {
-      setFormError(result.message);
-    }
+    };
+    await submit(body, signInFailure);
   }
 
   return (
@@ -59,7 +47,7 @@ export function SignInForm({ next }: { next: string }) {
           New here?{" "}
           <Link
             href={withNext("/sign-up", next)}
-            className="font-medium text-indigo-600 hover:text-indigo-500"
+            className="font-medium text-indigo-700 hover:text-indigo-700"
           >
             Create an account
           </Link>
@@ -73,15 +61,7 @@ export function SignInForm({ next }: { next: string }) {
         aria-busy={pending}
       >
         <FormError message={formError} testId="sign-in-error" />
-        <TextField
-          id="email"
-          name="email"
-          type="email"
-          label="Email"
-          autoComplete="email"
-          required
-          error={fieldErrors.email}
-        />
+        <EmailField error={fieldErrors.email} />
         <TextField
           id="password"
           name="password"

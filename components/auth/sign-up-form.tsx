@@ -1,64 +1,56 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { AuthCard, FormError, SubmitButton } from "./auth-card";
-import { postAuth } from "./auth-api";
-import { TextField } from "./text-field";
-import { useSetMe } from "./use-me";
+import { SignUpFields } from "./sign-up-fields";
+import { type AuthFailure, type AuthFailureView, useAuthSubmit } from "./use-auth-submit";
 
 const FIELDS = ["email", "name", "password", "teamName"] as const;
 
+/**
+ * What a failed sign-up says: under the field at fault (a taken email in words), a wait after
+ * too many tries, or why an invite link cannot be used.
+ */
+function signUpFailure(result: AuthFailure, invite: string | null): AuthFailureView {
+  const field = FIELDS.find((f) => f === result.field);
+  if (field && !(field === "teamName" && invite)) {
+    return {
+      fieldErrors: {
+        [field]:
+          result.status === 409 && field === "email"
+            ? "An account with this email already exists."
+            : result.message,
+      },
+    };
+  }
+  if (result.status === 429) {
+    return {
+      formError: `Too many attempts. Try again ${result.retryAfterSeconds ? `in ${result.retryAfterSeconds} seconds` : "in a little while"}.`,
+    };
+  }
+  if (invite && (result.field === "invite" || result.status === 404 || result.status === 410)) {
+    return {
+      formError: `This invite can't be used: ${result.message}. Ask your team owner for a new link.`,
+    };
+  }
+  return { formError: result.message };
+}
+
 export function SignUpForm({ next, invite }: { next: string; invite: string | null }) {
-  const router = useRouter();
-  const setMe = useSetMe();
-  const [pending, setPending] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const { pending, formError, fieldErrors, submit } = useAuthSubmit("/api/auth/sign-up", next);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const teamName = String(data.get("teamName") ?? "").trim();
-    setPending(true);
-    setFormError(null);
-    setFieldErrors({});
-    const result = await postAuth("/api/auth/sign-up", {
+    const body = {
       email: String(data.get("email") ?? "").trim(),
       name: String(data.get("name") ?? "").trim(),
       password: String(data.get("password") ?? ""),
       ...(invite ? { invite } : teamName ? { teamName } : {}),
-    });
-    if (result.ok) {
-      setMe(result.me);
-      router.replace(next);
-      router.refresh();
-      return;
-    }
-    setPending(false);
-    const field = FIELDS.find((f) => f === result.field);
-    if (field && !(field === "teamName" && invite)) {
-      setFieldErrors({
-        [field]:
-          result.status === 409 && field === "email"
-            ? "An account with this email already exists."
-            : result.message,
-      });
-    } else if (result.status === 429) {
-      setFormError(
-        `Too many attempts. Try again ${result.retryAfterSeconds ? `in ${result.retryAfterSeconds} seconds` : "in a little while"}.`,
-      );
-    } else if (
-      invite &&
-      (result.field === "invite" || result.status === 404 || result.status === 410)
-    ) {
-      setFormError(
-        `This invite can't be used: ${result.message}. Ask your team owner for a new link.`,
-      );
-    } else {
-      setFormError(result.message);
-    }
+    };
+    await submit(body, (result) => signUpFailure(result, invite));
   }
 
   return (
@@ -81,7 +73,7 @@ export function SignUpForm({ next, invite }: { next: string; invite: string | nu
           Already have an account?{" "}
           <Link
             href={next === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`}
-            className="font-medium text-indigo-600 hover:text-indigo-500"
+            className="font-medium text-indigo-700 hover:text-indigo-700"
           >
             Sign in
           </Link>
@@ -95,47 +87,7 @@ export function SignUpForm({ next, invite }: { next: string; invite: string | nu
         aria-busy={pending}
       >
         <FormError message={formError} testId="sign-up-error" />
-        <TextField
-          id="name"
-          name="name"
-          label="Your name"
-          autoComplete="name"
-          required
-          maxLength={100}
-          error={fieldErrors.name}
-        />
-        <TextField
-          id="email"
-          name="email"
-          type="email"
-          label="Email"
-          autoComplete="email"
-          required
-          error={fieldErrors.email}
-        />
-        <TextField
-          id="password"
-          name="password"
-          type="password"
-          label="Password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={200}
-          hint="At least 8 characters."
-          error={fieldErrors.password}
-        />
-        {invite ? null : (
-          <TextField
-            id="teamName"
-            name="teamName"
-            label="Team name (optional)"
-            autoComplete="organization"
-            maxLength={100}
-            hint="Defaults to your name's team."
-            error={fieldErrors.teamName}
-          />
-        )}
+        <SignUpFields invite={invite} fieldErrors={fieldErrors} />
         <SubmitButton pending={pending} pendingLabel="Creating account…">
           {invite ? "Join team" : "Create account"}
         </SubmitButton>

@@ -29,15 +29,30 @@ export function TextField({ id, label, error, hint, className, ...input }: TextF
         {...input}
       />
       {hint && !error ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-rose-600" data-testid={`${id}-error`}>
+        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700" data-testid={`${id}-error`}>
           {error}
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** The email input both auth forms ask for first. */
+export function EmailField({ error }: { error?: string | undefined }) {
+  return (
+    <TextField
+      id="email"
+      name="email"
+      type="email"
+      label="Email"
+      autoComplete="email"
+      required
+      error={error}
+    />
   );
 }

@@ -1,22 +1,19 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError } from "@/lib/query/fetch-json";
-import type { Me } from "./types";
+import { ApiError, fetchJson } from "@/lib/query/fetch-json";
+import { hasRole, type Me, type Role } from "./types";
 
 export const ME_QUERY_KEY = ["me"] as const;
 
 /** GET /api/auth/me; a 401 is not an error here — it means "signed out" and resolves to null. */
 async function fetchMe(): Promise<Me | null> {
-  const response = await fetch("/api/auth/me", { headers: { accept: "application/json" } });
-  if (response.status === 401) return null;
-  if (!response.ok)
-    throw new ApiError(
-      response.status,
-      "http_error",
-      `could not load your session (${response.status})`,
-    );
-  return (await response.json()) as Me;
+  try {
+    return await fetchJson<Me>("/api/auth/me", { on401: "throw" });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
 }
 
 export function useMe() {
@@ -30,4 +27,13 @@ export function useSetMe() {
     client.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_QUERY_KEY[0] });
     client.setQueryData(ME_QUERY_KEY, me);
   };
+}
+
+/**
+ * Whether the signed-in user has `role` or higher: the UI shows only the actions the server would
+ * allow. False while the session loads, so admin actions never flash up for a member.
+ */
+export function useHasRole(role: Role): boolean {
+  const me = useMe();
+  return me.data ? hasRole(me.data.role, role) : false;
 }

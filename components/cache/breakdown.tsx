@@ -1,9 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { CACHE_KEY, getEntries } from "./cache-api";
-import { formatCount, formatPercent, formatUsd } from "./format";
-import type { CacheStatsView } from "./types";
+import { CACHE_KEY, getEntries } from "@/lib/query/cache";
+import { formatCount, formatPercent, formatUsd } from "@/lib/query/format";
+import type { CacheStatsView } from "@/lib/cache-admin/views";
 
 function rate(hits: number, misses: number) {
   return hits + misses === 0 ? "—" : formatPercent(hits / (hits + misses));
@@ -20,10 +20,10 @@ function BreakdownTable({
     <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
       {rows.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-500">Nothing yet.</p>
+        <p className="mt-3 text-sm text-slate-600">Nothing yet.</p>
       ) : (
         <table className="mt-2 w-full text-sm">
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <thead className="text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th scope="col" className="py-1 text-left font-medium">
                 Name
@@ -70,11 +70,11 @@ function TopEntries() {
     >
       <h3 className="text-sm font-semibold text-slate-800">Top entries</h3>
       {top.isPending ? (
-        <p className="mt-3 text-sm text-slate-500">Loading…</p>
+        <p className="mt-3 text-sm text-slate-600">Loading…</p>
       ) : top.isError ? (
-        <p className="mt-3 text-sm text-rose-600">{top.error.message}</p>
+        <p className="mt-3 text-sm text-rose-700">{top.error.message}</p>
       ) : rows.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-500">No entries yet.</p>
+        <p className="mt-3 text-sm text-slate-600">No entries yet.</p>
       ) : (
         <ol className="mt-2 divide-y divide-slate-100 text-sm">
           {rows.map((e) => (
@@ -82,7 +82,7 @@ function TopEntries() {
               <span className="line-clamp-1 min-w-0 text-slate-700" title={e.preview}>
                 {e.preview || e.key.slice(0, 12)}
               </span>
-              <span className="shrink-0 tabular-nums text-slate-500">
+              <span className="shrink-0 tabular-nums text-slate-600">
                 {formatCount(e.hitCount)} hits
               </span>
             </li>

@@ -3,13 +3,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Breakdown } from "./breakdown";
-import { CACHE_KEY, getStats } from "./cache-api";
+import { CACHE_KEY, getStats } from "@/lib/query/cache";
 import { HitsChart, LatencyChart, SavingsChart } from "./charts";
 import { EntriesTable } from "./entries-table";
 import { GatewayLog } from "./gateway-log";
 import { KpiCards } from "./kpi-cards";
 import { PurgePanel } from "./purge-panel";
-import { RANGES, type CacheRange } from "./types";
+import { CACHE_RANGES, type CacheRange } from "@/lib/cache-admin/views";
 import { WarmPanel } from "./warm-panel";
 
 const RANGE_LABEL: Record<CacheRange, string> = {
@@ -31,7 +31,7 @@ function RangeSelector({
       aria-label="Time range"
       className="inline-flex rounded-lg border border-slate-200 bg-white p-0.5 shadow-sm"
     >
-      {RANGES.map((r) => (
+      {CACHE_RANGES.map((r) => (
         <button
           key={r}
           type="button"
@@ -85,7 +85,7 @@ export function CacheDashboard() {
         </div>
         <div className="flex items-center gap-3">
           {stats.isFetching && !stats.isPending ? (
-            <span className="text-xs text-slate-500" role="status">
+            <span className="text-xs text-slate-600" role="status">
               Updating…
             </span>
           ) : null}

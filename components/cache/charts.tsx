@@ -15,8 +15,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatCount, formatDuration, formatTick, formatUsd } from "./format";
-import type { CacheRange, CacheSeriesPointView } from "./types";
+import { formatCount, formatMs, formatTick, formatUsd } from "@/lib/query/format";
+import type { CacheRange, CacheSeriesPointView } from "@/lib/cache-admin/views";
 
 const COLORS = {
   memory: "#4f46e5", // indigo-600
@@ -48,11 +48,11 @@ function ChartCard({
     >
       <figcaption>
         <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
-        <p className="text-xs text-slate-500">{description}</p>
+        <p className="text-xs text-slate-600">{description}</p>
       </figcaption>
-      <div className="mt-3 h-60">
+      <div className="mt-3 h-60 min-w-0 text-slate-600">
         {empty ? (
-          <div className="flex h-full items-center justify-center rounded-lg border border-dashed border-slate-200 text-sm text-slate-500">
+          <div className="flex h-full items-center justify-center rounded-lg border border-dashed border-slate-200 text-sm text-slate-600">
             No traffic in this range yet.
           </div>
         ) : (
@@ -63,7 +63,8 @@ function ChartCard({
   );
 }
 
-const axis = { fontSize: 11, fill: "#64748b" };
+// currentColor: the figure's text colour, which follows the theme (app/globals.css).
+const axis = { fontSize: 11, fill: "currentColor" };
 
 export function HitsChart({
   series,
@@ -81,8 +82,12 @@ export function HitsChart({
       empty={empty}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={series} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+        <BarChart
+          accessibilityLayer={false}
+          data={series}
+          margin={{ top: 4, right: 8, bottom: 0, left: -16 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" vertical={false} />
           <XAxis
             dataKey="at"
             tickFormatter={(v: string) => formatTick(v, range)}
@@ -147,8 +152,12 @@ export function SavingsChart({
       empty={empty}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={data} margin={{ top: 4, right: 0, bottom: 0, left: -8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+        <ComposedChart
+          accessibilityLayer={false}
+          data={data}
+          margin={{ top: 4, right: 0, bottom: 0, left: -8 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" vertical={false} />
           <XAxis
             dataKey="at"
             tickFormatter={(v: string) => formatTick(v, range)}
@@ -211,18 +220,22 @@ export function LatencyChart({
       empty={empty}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={series} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+        <AreaChart
+          accessibilityLayer={false}
+          data={series}
+          margin={{ top: 4, right: 8, bottom: 0, left: -8 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" vertical={false} />
           <XAxis
             dataKey="at"
             tickFormatter={(v: string) => formatTick(v, range)}
             tick={axis}
             minTickGap={24}
           />
-          <YAxis tickFormatter={(v: number) => formatDuration(v)} tick={axis} />
+          <YAxis tickFormatter={(v: number) => formatMs(v)} tick={axis} />
           <Tooltip
             labelFormatter={(v) => new Date(String(v)).toLocaleString()}
-            formatter={(value) => formatDuration(Number(value))}
+            formatter={(value) => formatMs(Number(value))}
           />
           <Area
             isAnimationActive={false}

@@ -2,27 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { CopyButton } from "@/components/ui/copy-button";
-import { CACHE_KEY, getEntry } from "./cache-api";
-import { formatBytes, formatCount, formatDuration, formatWhen } from "./format";
-
-function JsonBlock({ title, value, testId }: { title: string; value: unknown; testId: string }) {
-  const text = JSON.stringify(value, null, 2) ?? "null";
-  return (
-    <div>
-      <div className="mb-1 flex items-center justify-between">
-        <h3 className="text-sm font-semibold text-slate-700">{title}</h3>
-        <CopyButton text={text} label="Copy JSON" />
-      </div>
-      <pre
-        className="max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
-        data-testid={testId}
-      >
-        {text}
-      </pre>
-    </div>
-  );
-}
+import { CACHE_KEY, getEntry } from "@/lib/query/cache";
+import { EntryDetails } from "./entry-details";
 
 /** A side drawer with one entry's metadata, request and response JSON. Open while `entryKey` is set. */
 export function EntryDialog({
@@ -64,7 +45,7 @@ export function EntryDialog({
             <h2 id="entry-dialog-title" className="text-base font-semibold">
               Cache entry
             </h2>
-            <p className="truncate font-mono text-xs text-slate-500" title={entryKey ?? ""}>
+            <p className="truncate font-mono text-xs text-slate-600" title={entryKey ?? ""}>
               {entryKey}
             </p>
           </div>
@@ -79,46 +60,15 @@ export function EntryDialog({
         </div>
         <div className="flex-1 space-y-4 overflow-y-auto px-5 py-4">
           {entry.isPending ? (
-            <p className="text-sm text-slate-500" role="status">
+            <p className="text-sm text-slate-600" role="status">
               Loading entry…
             </p>
           ) : entry.isError ? (
-            <p role="alert" className="text-sm text-rose-600">
+            <p role="alert" className="text-sm text-rose-700">
               {entry.error.message}
             </p>
           ) : e ? (
-            <>
-              <dl className="grid grid-cols-2 gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
-                {(
-                  [
-                    ["Model", e.model],
-                    ["Agent", e.agentName ?? agentName ?? (e.agentId ? e.agentId : "— (gateway)")],
-                    ["Size", formatBytes(e.sizeBytes)],
-                    ["Hits", formatCount(e.hitCount)],
-                    [
-                      "Tokens",
-                      `${formatCount(e.inputTokens)} in · ${formatCount(e.outputTokens)} out`,
-                    ],
-                    ["Original latency", e.latencyMs === null ? "—" : formatDuration(e.latencyMs)],
-                    ["Created", formatWhen(e.createdAt)],
-                    ["Last hit", formatWhen(e.lastHitAt)],
-                    ["Expires", e.expiresAt ? formatWhen(e.expiresAt) : "never"],
-                    [
-                      "Integrity",
-                      e.verified === undefined ? "—" : e.verified ? "HMAC verified" : "HMAC FAILED",
-                    ],
-                    ["At rest", e.encrypted ? "encrypted" : "plain"],
-                  ] as const
-                ).map(([label, value]) => (
-                  <div key={label}>
-                    <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
-                    <dd className="mt-0.5 break-words">{value}</dd>
-                  </div>
-                ))}
-              </dl>
-              <JsonBlock title="Request" value={e.request} testId="cache-entry-request" />
-              <JsonBlock title="Response" value={e.response} testId="cache-entry-response" />
-            </>
+            <EntryDetails entry={e} agentName={agentName} />
           ) : null}
         </div>
       </div>

@@ -1,5 +1,5 @@
-import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "./format";
-import type { CacheStatsView } from "./types";
+import { formatBytes, formatCount, formatMs, formatPercent, formatUsd } from "@/lib/query/format";
+import type { CacheStatsView } from "@/lib/cache-admin/views";
 
 function Kpi({
   title,
@@ -20,11 +20,11 @@ function Kpi({
       data-testid={testId}
       data-value={raw}
     >
-      <h3 className="text-xs font-medium uppercase tracking-wide text-slate-500">{title}</h3>
+      <h3 className="text-xs font-medium uppercase tracking-wide text-slate-600">{title}</h3>
       <p className="mt-2 text-2xl font-semibold tabular-nums" data-testid={`${testId}-value`}>
         {value}
       </p>
-      {detail ? <p className="mt-1 text-xs text-slate-500">{detail}</p> : null}
+      {detail ? <p className="mt-1 text-xs text-slate-600">{detail}</p> : null}
     </div>
   );
 }
@@ -61,7 +61,7 @@ function Usage({
       >
         <div className={`h-full rounded-full ${tone}`} style={{ width: `${fraction * 100}%` }} />
       </div>
-      <p className="mt-1 text-xs text-slate-500">{detail}</p>
+      <p className="mt-1 text-xs text-slate-600">{detail}</p>
     </div>
   );
 }
@@ -97,7 +97,7 @@ export function KpiCards({ stats }: { stats: CacheStatsView }) {
         <Kpi
           testId="cache-kpi-latency"
           title="Time saved"
-          value={formatDuration(t.latencySavedMs)}
+          value={formatMs(t.latencySavedMs)}
           raw={t.latencySavedMs}
           detail="waiting not done"
         />
@@ -124,7 +124,7 @@ export function KpiCards({ stats }: { stats: CacheStatsView }) {
           detail={`${formatCount(stats.size.entries)} entries${stats.size.maxEntries ? ` of ${formatCount(stats.size.maxEntries)}` : ""}`}
         />
         <Usage
-          label="L1 · memory (this instance)"
+          label="L1 · memory (your share, this instance)"
           used={stats.memory.bytes}
           limit={stats.memory.maxBytes}
           detail={`${formatCount(stats.memory.entries)} entries · ${formatCount(t.evictions)} evictions${t.tampered ? ` · ${t.tampered} tampered` : ""}`}

@@ -2,12 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
-import { CACHE_KEY, getWarmJob, startWarm } from "./cache-api";
-import type { WarmJob } from "./types";
+import { CACHE_KEY, getWarmJob, startWarm } from "@/lib/query/cache";
+import type { WarmJobView } from "@/lib/cache-admin/views";
+import { WarmJobProgress } from "./warm-job-progress";
 
 const ACTIVE = new Set(["queued", "pending", "running"]);
 
-function isActive(job: WarmJob | undefined): boolean {
+function isActive(job: WarmJobView | undefined): boolean {
   return job !== undefined && ACTIVE.has(job.status);
 }
 
@@ -37,13 +38,6 @@ export function WarmPanel() {
     start.mutate(topN);
   }
 
-  const percent =
-    current && current.total > 0
-      ? Math.round(((current.done + current.failed) / current.total) * 100)
-      : finished
-        ? 100
-        : 0;
-
   return (
     <section
       aria-labelledby="warm-heading"
@@ -54,7 +48,8 @@ export function WarmPanel() {
         Warm the cache
       </h2>
       <p className="mt-0.5 text-sm text-slate-600">
-        Recompute the most-hit requests so they stay fresh.
+        Recompute the most-hit requests so they stay fresh. Warming keeps their hit counts and
+        counts as neither a hit nor a miss.
       </p>
       <form onSubmit={onSubmit} className="mt-4 flex items-end gap-2">
         <div>
@@ -82,34 +77,16 @@ export function WarmPanel() {
         </button>
       </form>
       {start.error ? (
-        <p role="alert" className="mt-3 text-sm text-rose-600">
+        <p role="alert" className="mt-3 text-sm text-rose-700">
           {start.error.message}
         </p>
       ) : null}
       {current ? (
-        <div className="mt-4" data-testid="cache-warm-job" data-status={current.status}>
-          <div className="flex justify-between text-sm">
-            <span className="capitalize text-slate-700">{current.status}</span>
-            <span className="tabular-nums text-slate-600">
-              {current.done} / {current.total} done
-              {current.failed ? ` · ${current.failed} failed` : ""}
-            </span>
-          </div>
-          <div
-            role="progressbar"
-            aria-label="Warm-up progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={percent}
-            className="mt-1.5 h-2 overflow-hidden rounded-full bg-slate-100"
-          >
-            <div
-              className={`h-full rounded-full transition-all ${current.failed ? "bg-amber-500" : "bg-emerald-500"}`}
-              style={{ width: `${percent}%` }}
-            />
-          </div>
-          {job.isError ? <p className="mt-2 text-sm text-rose-600">{job.error.message}</p> : null}
-        </div>
+        <WarmJobProgress
+          job={current}
+          finished={finished}
+          error={job.isError ? job.error.message : null}
+        />
       ) : null}
     </section>
   );

@@ -1,7 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { HealthReport } from "@/lib/health";
+import { getHealth } from "@/lib/query/health";
+import { CircuitList } from "./circuit-list";
 
 const LABEL = {
   postgres: "PostgreSQL server",
@@ -26,18 +27,19 @@ function Card(props: {
       data-testid={props.testId}
     >
       <div className="flex items-center justify-between">
-        <h3 className="text-xs font-medium uppercase tracking-wide text-slate-500">
+        <h3 className="text-xs font-medium uppercase tracking-wide text-slate-600">
           {props.title}
         </h3>
         <span
           className={`h-2.5 w-2.5 rounded-full ${props.ok ? "bg-emerald-500" : "bg-rose-500"}`}
+          role="img"
           aria-label={props.ok ? "healthy" : "unhealthy"}
         />
       </div>
       <p className="mt-2 text-lg font-semibold" data-testid={`${props.testId}-value`}>
         {props.value}
       </p>
-      {props.detail ? <p className="mt-1 text-sm text-slate-500">{props.detail}</p> : null}
+      {props.detail ? <p className="mt-1 text-sm text-slate-600">{props.detail}</p> : null}
     </div>
   );
 }
@@ -46,19 +48,19 @@ export function StatusPanel() {
   const health = useQuery({
     queryKey: ["health"],
     // 503 still carries a report: read it rather than treating it as an error.
-    queryFn: async () => (await fetch("/api/health")).json() as Promise<HealthReport>,
+    queryFn: ({ signal }) => getHealth(signal),
     refetchInterval: 10_000,
   });
 
-  if (health.isPending) return <p className="text-slate-500">Checking the system…</p>;
-  if (health.isError) return <p className="text-rose-600">The server did not answer.</p>;
+  if (health.isPending) return <p className="text-slate-600">Checking the system…</p>;
+  if (health.isError) return <p className="text-rose-700">The server did not answer.</p>;
   const h = health.data;
 
   return (
     <section aria-labelledby="status-heading" data-testid="status-panel" data-status={h.status}>
       <h2 id="status-heading" className="mb-3 text-sm font-semibold text-slate-700">
         System status:{" "}
-        <span className={h.status === "ok" ? "text-emerald-600" : "text-rose-600"}>{h.status}</span>
+        <span className={h.status === "ok" ? "text-emerald-700" : "text-rose-700"}>{h.status}</span>
       </h2>
       {h.provider.kind === "simulator" ? (
         <p
@@ -97,6 +99,7 @@ export function StatusPanel() {
           ok
         />
       </div>
+      <CircuitList circuits={h.circuits} />
     </section>
   );
 }

@@ -1,13 +1,8 @@
 import Link from "next/link";
 import type { RunSummary } from "@/lib/runs/run-view";
 import { Badge } from "@/components/ui/badge";
-import {
-  formatCost,
-  formatDateTime,
-  formatMs,
-  formatRelative,
-  formatTokens,
-} from "@/components/ui/format";
+import { formatCount, formatMs, formatUsd } from "@/lib/query/format";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "./status-badge";
 
 export function HistoryRow({ run }: { run: RunSummary }) {
@@ -26,27 +21,33 @@ export function HistoryRow({ run }: { run: RunSummary }) {
               {run.cachedSteps} cached
             </Badge>
           ) : null}
-          <time
-            dateTime={run.createdAt}
-            title={formatDateTime(run.createdAt)}
-            className="ml-auto text-xs text-slate-500"
-          >
-            {formatRelative(run.createdAt)}
-          </time>
+          <RelativeTime iso={run.createdAt} className="ml-auto text-xs text-slate-600" />
         </div>
         <p
-          className="mt-1.5 line-clamp-2 text-sm text-slate-800 group-hover:text-slate-950"
-          data-testid="history-task"
+          className="mt-1.5 truncate text-sm font-medium text-slate-900"
+          data-testid="history-title"
         >
-          {run.taskPreview}
+          {run.title}
         </p>
-        <div className="mt-1.5 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
+        {run.titled ? (
+          <p
+            className="mt-0.5 line-clamp-2 text-sm text-slate-700 group-hover:text-slate-950"
+            data-testid="history-task"
+          >
+            {run.taskPreview}
+          </p>
+        ) : (
+          <p className="sr-only" data-testid="history-task">
+            {run.taskPreview}
+          </p>
+        )}
+        <div className="mt-1.5 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
           <span data-testid="history-agents" className="font-medium text-slate-600">
             {run.agentNames.join(", ")}
           </span>
           <span>{formatMs(run.latencyMs)}</span>
-          <span>{formatTokens(tokens)} tokens</span>
-          <span>{formatCost(run.costUsd)}</span>
+          <span>{formatCount(tokens)} tokens</span>
+          <span>{formatUsd(run.costUsd)}</span>
         </div>
       </Link>
     </li>

@@ -1,9 +1,10 @@
 "use client";
 
-import { useEffect, useState } from "react";
-import type { RunStatus } from "@/lib/runs/run-view";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
+import { RUN_STATUSES } from "@/lib/runs/status";
 import { useAgents } from "@/lib/query/agents";
-import { errorMessage } from "@/lib/query/api";
+import { errorMessage } from "@/lib/query/fetch-json";
 import { type RunFilters, useRunHistory } from "@/lib/query/runs";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -12,16 +13,6 @@ import { inputClass } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { HistoryRow } from "./history-row";
 import { RunsChart } from "./runs-chart";
-
-const STATUSES: RunStatus[] = [
-  "queued",
-  "running",
-  "succeeded",
-  "partial",
-  "failed",
-  "cancelled",
-  "interrupted",
-];
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -34,17 +25,177 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-export function RunHistory() {
+function HistoryFilters(props: {
+  text: string;
+  onText: (text: string) => void;
+  status: RunFilters["status"];
+  onStatus: (status: RunFilters["status"]) => void;
+  agent: string;
+  onAgent: (agent: string) => void;
+}) {
   const agents = useAgents();
-  const [status, setStatus] = useState<RunFilters["status"]>("");
-  const [agent, setAgent] = useState("");
-  const [text, setText] = useState("");
-  const q = useDebounced(text.trim(), SEARCH_DEBOUNCE_MS);
-  const filters: RunFilters = { status, agent, q };
+  const { text, status, agent } = props;
+  const setText = props.onText;
+  const setStatus = props.onStatus;
+  const setAgent = props.onAgent;
+  return (
+    <div
+      className="grid gap-3 border-b border-slate-100 p-3 sm:grid-cols-[1fr_auto_auto]"
+      role="search"
+    >
+      <div>
+        <label htmlFor="history-search" className="sr-only">
+          Search tasks
+        </label>
+        <input
+          id="history-search"
+          type="search"
+          placeholder="Search tasks…"
+          className={inputClass}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="history-search"
+        />
+      </div>
+      <div>
+        <label htmlFor="history-status" className="sr-only">
+          Status
+        </label>
+        <select
+          id="history-status"
+          className={inputClass}
+          value={status}
+          onChange={(e) => setStatus(e.target.value as RunFilters["status"])}
+          data-testid="history-status"
+        >
+          <option value="">All statuses</option>
+          {RUN_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="history-agent" className="sr-only">
+          Agent
+        </label>
+        <select
+          id="history-agent"
+          className={inputClass}
+          value={agent}
+          onChange={(e) => setAgent(e.target.value)}
+          data-testid="history-agent"
+        >
+          <option value="">All agents</option>
+          {(agents.data ?? []).map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}
+
+function HistoryList({ filters }: { filters: RunFilters }) {
   const history = useRunHistory(filters);
   const runs = history.data?.pages.flatMap((p) => p.runs) ?? [];
-  const filtered = Boolean(status || agent || q);
+  const filtered = Boolean(filters.status || filters.agent || filters.q);
+  return (
+    <>
+      {history.isPending ? (
+        <div className="space-y-3 p-4" role="status" aria-label="Loading runs">
+          {Array.from({ length: 4 }, (_, i) => (
+            <div key={i}>
+              <Skeleton className="h-4 w-1/4" />
+              <Skeleton className="mt-2 h-3 w-full" />
+            </div>
+          ))}
+        </div>
+      ) : history.isError ? (
+        <p role="alert" className="p-4 text-sm text-rose-700">
+          Could not load the runs: {errorMessage(history.error)}{" "}
+          <button type="button" className="font-medium underline" onClick={() => history.refetch()}>
+            Try again
+          </button>
+        </p>
+      ) : runs.length === 0 ? (
+        <div className="p-4">
+          <EmptyState title={filtered ? "No runs match" : "No runs yet"} testId="history-empty">
+            {filtered
+              ? "Try another search or filter."
+              : "Compose one above: its answers stream in live."}
+          </EmptyState>
+        </div>
+      ) : (
+        <>
+          <ul
+            className="divide-y divide-slate-100"
+            data-testid="history-list"
+            aria-busy={history.isFetching}
+          >
+            {runs.map((run) => (
+              <HistoryRow key={run.id} run={run} />
+            ))}
+          </ul>
+          {history.hasNextPage ? (
+            <div className="border-t border-slate-100 p-3 text-center">
+              <Button
+                onClick={() => history.fetchNextPage()}
+                disabled={history.isFetchingNextPage}
+                data-testid="history-load-more"
+              >
+                {history.isFetchingNextPage ? "Loading…" : "Load more"}
+              </Button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}
 
+/**
+ * The history's filters live in the URL (?q=&status=&agent=), so a reload or a shared link keeps
+ * them; the search box writes q once typing pauses.
+ */
+function useUrlFilters() {
+  const router = useRouter();
+  const params = useSearchParams();
+  const status = (params.get("status") ?? "") as RunFilters["status"];
+  const agent = params.get("agent") ?? "";
+  const urlQ = params.get("q") ?? "";
+  const [text, setText] = useState(urlQ);
+  const q = useDebounced(text.trim(), SEARCH_DEBOUNCE_MS);
+  const replace = useCallback(
+    (patch: Record<string, string>) => {
+      const next = new URLSearchParams(params.toString());
+      for (const [key, value] of Object.entries(patch)) {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      }
+      if (next.toString() === params.toString()) return;
+      const query = next.toString();
+      router.replace(query ? `?${query}` : "?", { scroll: false });
+    },
+    [params, router],
+  );
+  useEffect(() => replace({ q }), [q, replace]);
+  return {
+    text,
+    setText,
+    status,
+    setStatus: (value: RunFilters["status"]) => replace({ status: value ?? "" }),
+    agent,
+    setAgent: (value: string) => replace({ agent: value }),
+    filters: { status, agent, q: urlQ },
+  };
+}
+
+export function RunHistory() {
+  const { text, setText, status, setStatus, agent, setAgent, filters } = useUrlFilters();
   return (
     <section aria-labelledby="history-heading" className="space-y-4" data-testid="run-history">
       <h2 id="history-heading" className="text-lg font-semibold tracking-tight">
@@ -52,118 +203,17 @@ export function RunHistory() {
       </h2>
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1.6fr)_minmax(0,1fr)]">
         <Card className="overflow-hidden">
-          <div
-            className="grid gap-3 border-b border-slate-100 p-3 sm:grid-cols-[1fr_auto_auto]"
-            role="search"
-          >
-            <div>
-              <label htmlFor="history-search" className="sr-only">
-                Search tasks
-              </label>
-              <input
-                id="history-search"
-                type="search"
-                placeholder="Search tasks…"
-                className={inputClass}
-                value={text}
-                onChange={(e) => setText(e.target.value)}
-                data-testid="history-search"
-              />
-            </div>
-            <div>
-              <label htmlFor="history-status" className="sr-only">
-                Status
-              </label>
-              <select
-                id="history-status"
-                className={inputClass}
-                value={status}
-                onChange={(e) => setStatus(e.target.value as RunFilters["status"])}
-                data-testid="history-status"
-              >
-                <option value="">All statuses</option>
-                {STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="history-agent" className="sr-only">
-                Agent
-              </label>
-              <select
-                id="history-agent"
-                className={inputClass}
-                value={agent}
-                onChange={(e) => setAgent(e.target.value)}
-                data-testid="history-agent"
-              >
-                <option value="">All agents</option>
-                {(agents.data ?? []).map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
-
-          {history.isPending ? (
-            <div className="space-y-3 p-4" role="status" aria-label="Loading runs">
-              {Array.from({ length: 4 }, (_, i) => (
-                <div key={i}>
-                  <Skeleton className="h-4 w-1/4" />
-                  <Skeleton className="mt-2 h-3 w-full" />
-                </div>
-              ))}
-            </div>
-          ) : history.isError ? (
-            <p role="alert" className="p-4 text-sm text-rose-600">
-              Could not load the runs: {errorMessage(history.error)}{" "}
-              <button
-                type="button"
-                className="font-medium underline"
-                onClick={() => history.refetch()}
-              >
-                Try again
-              </button>
-            </p>
-          ) : runs.length === 0 ? (
-            <div className="p-4">
-              <EmptyState title={filtered ? "No runs match" : "No runs yet"} testId="history-empty">
-                {filtered
-                  ? "Try another search or filter."
-                  : "Compose one above: its answers stream in live."}
-              </EmptyState>
-            </div>
-          ) : (
-            <>
-              <ul
-                className="divide-y divide-slate-100"
-                data-testid="history-list"
-                aria-busy={history.isFetching}
-              >
-                {runs.map((run) => (
-                  <HistoryRow key={run.id} run={run} />
-                ))}
-              </ul>
-              {history.hasNextPage ? (
-                <div className="border-t border-slate-100 p-3 text-center">
-                  <Button
-                    onClick={() => history.fetchNextPage()}
-                    disabled={history.isFetchingNextPage}
-                    data-testid="history-load-more"
-                  >
-                    {history.isFetchingNextPage ? "Loading…" : "Load more"}
-                  </Button>
-                </div>
-              ) : null}
-            </>
-          )}
+          <HistoryFilters
+            text={text}
+            onText={setText}
+            status={status}
+            onStatus={setStatus}
+            agent={agent}
+            onAgent={setAgent}
+          />
+          <HistoryList filters={filters} />
         </Card>
-        <div>
+        <div className="min-w-0">
           <RunsChart />
         </div>
       </div>

@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { RunComposer } from "./run-composer";
 import { RunHistory } from "./run-history";
 
@@ -11,7 +12,10 @@ export function RunsPage() {
         </p>
       </div>
       <RunComposer />
-      <RunHistory />
+      {/* The history reads its filters from the URL: rendered on the client only. */}
+      <Suspense fallback={null}>
+        <RunHistory />
+      </Suspense>
     </div>
   );
 }

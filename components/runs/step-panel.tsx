@@ -1,16 +1,19 @@
 "use client";
 
+import { stepStats } from "@/lib/query/live-stats";
 import type { LiveStep } from "@/lib/query/run-state";
 import { Card } from "@/components/ui/card";
-import { formatCost, formatMs, formatTokens } from "@/components/ui/format";
+import { formatUsd, formatMs, formatCount } from "@/lib/query/format";
 import { useNow } from "@/components/ui/use-now";
 import { CacheBadge } from "./cache-badge";
 import { StatusBadge } from "./status-badge";
+import { StepAnswer } from "./step-answer";
+import { StopReasonBadge } from "./stop-reason";
 
 function Stat(props: { label: string; value: string; testId?: string }) {
   return (
     <div className="min-w-0">
-      <dt className="text-[11px] uppercase tracking-wide text-slate-400">{props.label}</dt>
+      <dt className="text-[11px] uppercase tracking-wide text-slate-600">{props.label}</dt>
       <dd
         className="truncate text-sm font-medium tabular-nums text-slate-800"
         data-testid={props.testId}
@@ -21,21 +24,73 @@ function Stat(props: { label: string; value: string; testId?: string }) {
   );
 }
 
+/** Attempts, latency (ticking while it runs), TTFT, tokens and cost; "≈" marks live estimates. */
+function StepStats({ step, active }: { step: LiveStep; active: boolean }) {
+  const now = useNow(active, 500);
+  const latency =
+    step.latencyMs ?? (active && step.startedAtMs !== null ? now - step.startedAtMs : null);
+  const stats = stepStats(step);
+  const approx = stats.estimated ? "≈ " : "";
+  return (
+    <dl className="mt-3 grid grid-cols-3 gap-x-3 gap-y-2 border-y border-slate-100 py-2">
+      <Stat label="Attempts" value={String(step.attempts)} testId={`step-attempts-${step.key}`} />
+      <Stat label="Latency" value={formatMs(latency)} testId={`step-latency-${step.key}`} />
+      <Stat label="TTFT" value={formatMs(stats.ttftMs)} testId={`step-ttft-${step.key}`} />
+      <Stat
+        label="Tokens"
+        value={
+          stats.estimated
+            ? `${approx}${formatCount(stats.outputTokens)} out`
+            : step.inputTokens + step.outputTokens > 0
+              ? `${formatCount(step.inputTokens)} → ${formatCount(step.outputTokens)}`
+              : "—"
+        }
+        testId={`step-tokens-${step.key}`}
+      />
+      <Stat
+        label="Cost"
+        value={`${stats.costUsd !== null ? approx : ""}${formatUsd(stats.costUsd)}`}
+        testId={`step-cost-${step.key}`}
+      />
+    </dl>
+  );
+}
+
+function StepDeps({ step, labelOf }: { step: LiveStep; labelOf: (key: string) => string }) {
+  return (
+    <p className="mt-2 text-xs text-slate-600" data-testid={`step-deps-${step.key}`}>
+      {step.dependsOn.length === 0 ? (
+        "No dependencies: starts first."
+      ) : (
+        <>
+          After{" "}
+          {step.dependsOn.map((d, i) => (
+            <span key={d}>
+              {i > 0 ? ", " : ""}
+              <span className="font-medium text-slate-700">{labelOf(d)}</span>
+            </span>
+          ))}
+        </>
+      )}
+    </p>
+  );
+}
+
 /** One step of a run: its status, numbers, and its answer as it streams in. */
 export function StepPanel({
   step,
   showDeps,
+  showKey,
   labelOf,
 }: {
   step: LiveStep;
   showDeps: boolean;
+  /** Show the step's key beside its model (a DAG's own names, or two steps of one agent). */
+  showKey: boolean;
   /** A step's display name from its key (the agent's name, with the key when they differ). */
   labelOf: (key: string) => string;
 }) {
   const active = step.status === "running" || step.status === "retrying";
-  const now = useNow(active, 500);
-  const latency =
-    step.latencyMs ?? (active && step.startedAtMs !== null ? now - step.startedAtMs : null);
 
   return (
     <Card
@@ -51,34 +106,19 @@ export function StepPanel({
           <h3 id={`step-title-${step.key}`} className="truncate font-semibold text-slate-900">
             {step.agentName}
           </h3>
-          <p className="truncate font-mono text-xs text-slate-500">
-            {step.key !== step.agentName ? `${step.key} · ` : ""}
+          <p className="truncate font-mono text-xs text-slate-600">
+            {showKey && step.key !== step.agentName ? `${step.key} · ` : ""}
             {step.model}
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-1.5" aria-live="polite">
           <CacheBadge status={step.cacheStatus} testId={`step-cache-${step.key}`} />
           <StatusBadge status={step.status} testId={`step-status-${step.key}`} />
+          <StopReasonBadge reason={step.stopReason} testId={`step-stop-${step.key}`} />
         </div>
       </div>
 
-      {showDeps ? (
-        <p className="mt-2 text-xs text-slate-500" data-testid={`step-deps-${step.key}`}>
-          {step.dependsOn.length === 0 ? (
-            "No dependencies: starts first."
-          ) : (
-            <>
-              After{" "}
-              {step.dependsOn.map((d, i) => (
-                <span key={d}>
-                  {i > 0 ? ", " : ""}
-                  <span className="font-medium text-slate-700">{labelOf(d)}</span>
-                </span>
-              ))}
-            </>
-          )}
-        </p>
-      ) : null}
+      {showDeps ? <StepDeps step={step} labelOf={labelOf} /> : null}
 
       {step.retry ? (
         <p
@@ -92,20 +132,7 @@ export function StepPanel({
         </p>
       ) : null}
 
-      <dl className="mt-3 grid grid-cols-3 gap-x-3 gap-y-2 border-y border-slate-100 py-2">
-        <Stat label="Attempts" value={String(step.attempts)} testId={`step-attempts-${step.key}`} />
-        <Stat label="Latency" value={formatMs(latency)} testId={`step-latency-${step.key}`} />
-        <Stat label="TTFT" value={formatMs(step.ttftMs)} />
-        <Stat
-          label="Tokens"
-          value={
-            step.inputTokens + step.outputTokens > 0
-              ? `${formatTokens(step.inputTokens)} → ${formatTokens(step.outputTokens)}`
-              : "—"
-          }
-        />
-        <Stat label="Cost" value={formatCost(step.costUsd)} />
-      </dl>
+      <StepStats step={step} active={active} />
 
       {step.errorMessage && step.status !== "succeeded" ? (
         <p
@@ -117,26 +144,7 @@ export function StepPanel({
         </p>
       ) : null}
 
-      <div className="mt-3 flex-1 rounded-lg bg-slate-50 p-3">
-        <pre
-          className="whitespace-pre-wrap break-words font-mono text-[13px] leading-relaxed text-slate-800"
-          data-testid={`step-output-${step.key}`}
-          aria-label={`${step.key} answer`}
-        >
-          {step.output}
-          {active ? (
-            <span
-              aria-hidden
-              className="ml-0.5 inline-block h-3.5 w-1.5 animate-pulse bg-indigo-500 align-middle"
-            />
-          ) : null}
-        </pre>
-        {!step.output && !active ? (
-          <p className="text-[13px] italic text-slate-400">
-            {step.status === "pending" ? "Waiting…" : "No answer."}
-          </p>
-        ) : null}
-      </div>
+      <StepAnswer step={step} active={active} />
     </Card>
   );
 }

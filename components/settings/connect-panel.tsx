@@ -23,6 +23,8 @@ function Snippet({ title, code, testId }: { title: string; code: string; testId:
         <CopyButton text={code} testId={`${testId}-copy`} />
       </div>
       <pre
+        tabIndex={0}
+        aria-label={title}
         className="overflow-x-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100"
         data-testid={testId}
       >

@@ -60,3 +60,12 @@ export const INPUT =
   "rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200";
 export const PRIMARY_BUTTON =
   "rounded-lg bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-60";
+
+/** A column heading of the settings tables. */
+export function HeaderCell({ children }: { children: ReactNode }) {
+  return (
+    <th scope="col" className="py-2 pr-4 font-medium">
+      {children}
+    </th>
+  );
+}

@@ -6,7 +6,7 @@ const VARIANTS: Record<ButtonVariant, string> = {
   primary:
     "bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 disabled:bg-indigo-300 focus-visible:outline-indigo-600",
   secondary:
-    "border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50 disabled:text-slate-400 focus-visible:outline-indigo-600",
+    "border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50 disabled:text-slate-600 focus-visible:outline-indigo-600",
   danger:
     "bg-rose-600 text-white shadow-sm hover:bg-rose-500 disabled:bg-rose-300 focus-visible:outline-rose-600",
   ghost: "text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-indigo-600",

@@ -7,10 +7,13 @@ export function CopyButton({
   text,
   label = "Copy",
   testId,
+  compact = false,
 }: {
   text: string;
   label?: string;
   testId?: string;
+  /** Smaller, for toolbars inside panels. */
+  compact?: boolean;
 }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
 
@@ -29,7 +32,7 @@ export function CopyButton({
           () => setState("failed"),
         );
       }}
-      className="shrink-0 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+      className={`shrink-0 rounded-md border border-slate-300 bg-white font-medium text-slate-700 hover:bg-slate-100 ${compact ? "px-2 py-0.5 text-xs" : "px-3 py-1.5 text-sm"}`}
       data-testid={testId}
     >
       <span aria-live="polite">

@@ -46,14 +46,14 @@ export function Dialog(props: {
                 {props.title}
               </h2>
               {props.description ? (
-                <div className="mt-0.5 text-sm text-slate-500">{props.description}</div>
+                <div className="mt-0.5 text-sm text-slate-600">{props.description}</div>
               ) : null}
             </div>
             <button
               type="button"
               onClick={props.onClose}
               aria-label="Close"
-              className="rounded-md p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+              className="rounded-md p-1 text-slate-600 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
             >
               <span aria-hidden>✕</span>
             </button>
@@ -62,52 +62,5 @@ export function Dialog(props: {
         </div>
       ) : null}
     </dialog>
-  );
-}
-
-/** "Are you sure?" with a destructive confirm button. */
-export function ConfirmDialog(props: {
-  open: boolean;
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  pending?: boolean;
-  error?: string | null;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  return (
-    <Dialog
-      open={props.open}
-      onClose={props.onCancel}
-      title={props.title}
-      size="sm"
-      testId="confirm-dialog"
-    >
-      <div className="text-sm text-slate-600">{props.children}</div>
-      {props.error ? (
-        <p role="alert" className="mt-3 text-sm text-rose-600">
-          {props.error}
-        </p>
-      ) : null}
-      <div className="mt-5 flex justify-end gap-2">
-        <button
-          type="button"
-          onClick={props.onCancel}
-          className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          onClick={props.onConfirm}
-          disabled={props.pending}
-          data-testid="confirm-dialog-confirm"
-          className="rounded-lg bg-rose-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-rose-500 disabled:bg-rose-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-600"
-        >
-          {props.pending ? "Working…" : props.confirmLabel}
-        </button>
-      </div>
-    </Dialog>
   );
 }

@@ -12,7 +12,7 @@ export function EmptyState(props: {
       data-testid={props.testId}
     >
       <p className="font-medium text-slate-800">{props.title}</p>
-      {props.children ? <div className="mt-1 text-sm text-slate-500">{props.children}</div> : null}
+      {props.children ? <div className="mt-1 text-sm text-slate-600">{props.children}</div> : null}
       {props.action ? <div className="mt-4">{props.action}</div> : null}
     </div>
   );

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 
 export const inputClass =
-  "block w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 disabled:bg-slate-50 aria-[invalid=true]:border-rose-400 aria-[invalid=true]:focus:ring-rose-500/30";
+  "block w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm placeholder:text-slate-600 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 disabled:bg-slate-50 aria-[invalid=true]:border-rose-400 aria-[invalid=true]:focus:ring-rose-500/30";
 
 /**
  * A labelled form control with its hint and error. The control is rendered by `children` with
@@ -33,14 +33,14 @@ export function Field(props: {
         "aria-describedby": describedBy,
       })}
       {props.hint && !props.error ? (
-        <p id={hintId ?? undefined} className="mt-1 text-xs text-slate-500">
+        <p id={hintId ?? undefined} className="mt-1 text-xs text-slate-600">
           {props.hint}
         </p>
       ) : null}
       {props.error ? (
         <p
           id={errorId ?? undefined}
-          className="mt-1 text-xs font-medium text-rose-600"
+          className="mt-1 text-xs font-medium text-rose-700"
           data-testid={`field-error-${props.id}`}
         >
           {props.error}

@@ -1,13 +1,14 @@
 import "server-only";
+import type { AuditHook } from "@/lib/audit";
 import type { PrismaClient } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { fromZodError } from "@/lib/http/errors";
+import { AppError, fromZodError } from "@/lib/errors";
 import {
   type AgentFile,
   type CreateAgentInput,
   type UpdateAgentInput,
   createAgentSchema,
 } from "./schema";
+import { assertWithinOutputLimit } from "./output-limit";
 import { STARTER_AGENTS } from "./starter-agents";
 
 export async function listAgents(prisma: PrismaClient, teamId: string) {
@@ -24,6 +25,7 @@ export async function getAgentOrThrow(
 }
 
 export async function createAgent(prisma: PrismaClient, teamId: string, input: CreateAgentInput) {
+  assertWithinOutputLimit(input.model, input.maxTokens, "maxTokens");
   await assertNameFree(prisma, teamId, input.name);
   return prisma.agent.create({ data: { ...input, teamId } });
 }
@@ -46,50 +48,88 @@ export async function updateAgent(
       patch.cacheTtlSeconds === undefined ? current.cacheTtlSeconds : patch.cacheTtlSeconds,
   });
   if (!merged.success) throw fromZodError(merged.error);
+  assertWithinOutputLimit(merged.data.model, merged.data.maxTokens, "maxTokens");
   if (merged.data.name !== current.name) await assertNameFree(prisma, teamId, merged.data.name);
   return prisma.agent.update({ where: { id: current.id }, data: merged.data });
 }
 
+/** Deletes an agent of the team; returns what named it (for the audit log). */
 export async function deleteAgent(
   prisma: PrismaClient,
   { teamId, id }: { teamId: string; id: string },
-) {
-  const { count } = await prisma.agent.deleteMany({ where: { id, teamId } });
-  if (count === 0) throw new AppError("not_found", "no such agent");
+): Promise<{ id: string; name: string }> {
+  const agent = await prisma.agent.findFirst({
+    where: { id, teamId },
+    select: { id: true, name: true },
+  });
+  // deleteMany, not delete: a concurrent delete is a 404 here, not a Prisma P2025.
+  const { count } = agent ? await prisma.agent.deleteMany({ where: { id, teamId } }) : { count: 0 };
+  if (!agent || count === 0) throw new AppError("not_found", "no such agent");
+  return agent;
 }
 
-/** Creates or updates agents by name from an export file, all or nothing. */
-export async function importAgents(prisma: PrismaClient, teamId: string, file: AgentFile) {
+/** The most agents one import file may hold: one transaction writes them all. */
+export const MAX_IMPORT_AGENTS = 500;
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+}
+
+/**
+ * Creates or updates agents by name from an export file, all or nothing; `audit` records the
+ * import in the same transaction.
+ */
+export async function importAgents(
+  prisma: PrismaClient,
+  teamId: string,
+  file: AgentFile,
+  audit?: AuditHook<ImportResult & { names: string[] }>,
+): Promise<ImportResult> {
   const entries = Object.entries(file.agents);
+  if (entries.length > MAX_IMPORT_AGENTS) {
+    throw new AppError(
+      "payload_too_large",
+      `agents: at most ${MAX_IMPORT_AGENTS} agents per import (this file has ${entries.length})`,
+      { field: "agents", details: { max: MAX_IMPORT_AGENTS } },
+    );
+  }
   let created = 0;
   let updated = 0;
-  await prisma.$transaction(async (tx) => {
-    for (const [name, a] of entries) {
-      const parsed = createAgentSchema.safeParse({
-        name,
-        model: a.model,
-        system: a.system,
-        temperature: a.temperature,
-        maxTokens: a.max_tokens,
-        cacheEnabled: a.cache?.enabled ?? null,
-        cacheTtlSeconds: a.cache?.ttl_seconds ?? null,
-      });
-      if (!parsed.success) {
-        const error = fromZodError(parsed.error);
-        throw new AppError("validation_failed", `agents.${name}: ${error.message}`, {
-          field: `agents.${name}.${error.field ?? ""}`.replace(/\.$/, ""),
+  await prisma.$transaction(
+    async (tx) => {
+      for (const [name, a] of entries) {
+        const parsed = createAgentSchema.safeParse({
+          name,
+          model: a.model,
+          system: a.system,
+          temperature: a.temperature,
+          maxTokens: a.max_tokens,
+          cacheEnabled: a.cache?.enabled ?? null,
+          cacheTtlSeconds: a.cache?.ttl_seconds ?? null,
         });
+        if (!parsed.success) {
+          const error = fromZodError(parsed.error);
+          throw new AppError("validation_failed", `agents.${name}: ${error.message}`, {
+            field: `agents.${name}.${error.field ?? ""}`.replace(/\.$/, ""),
+          });
+        }
+        assertWithinOutputLimit(a.model, a.max_tokens, `agents.${name}.max_tokens`);
+        const existing = await tx.agent.findUnique({ where: { teamId_name: { teamId, name } } });
+        if (existing) {
+          await tx.agent.update({ where: { id: existing.id }, data: parsed.data });
+          updated++;
+        } else {
+          await tx.agent.create({ data: { ...parsed.data, teamId } });
+          created++;
+        }
       }
-      const existing = await tx.agent.findUnique({ where: { teamId_name: { teamId, name } } });
-      if (existing) {
-        await tx.agent.update({ where: { id: existing.id }, data: parsed.data });
-        updated++;
-      } else {
-        await tx.agent.create({ data: { ...parsed.data, teamId } });
-        created++;
-      }
-    }
-  });
+      const names = entries.map(([name]) => name);
+      await audit?.(tx as unknown as PrismaClient, { created, updated, names });
+      // Prisma's default of 5 s is too short for a full import on a busy machine.
+    },
+    { timeout: 60_000 },
+  );
   return { created, updated };
 }
 

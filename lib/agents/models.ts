@@ -25,8 +25,20 @@ export const CUSTOM_MODEL_PATTERN = /^[a-z0-9][a-z0-9._-]{1,99}$/;
 /** The ceiling for ids not in the list. */
 export const CUSTOM_MODEL_MAX_OUTPUT_TOKENS = 32_000;
 
-export function maxOutputTokens(model: string): number {
+/** Ceilings configured over the table's (MODEL_MAX_OUTPUT_TOKENS); `*` for unknown ids. */
+export type OutputLimitOverrides = Readonly<Record<string, number>>;
+
+/** The most output tokens a call to `model` may ask for. */
+export function maxOutputTokens(model: string, overrides: OutputLimitOverrides = {}): number {
   return (
-    KNOWN_MODELS.find((m) => m.id === model)?.maxOutputTokens ?? CUSTOM_MODEL_MAX_OUTPUT_TOKENS
+    overrides[model] ??
+    KNOWN_MODELS.find((m) => m.id === model)?.maxOutputTokens ??
+    overrides["*"] ??
+    CUSTOM_MODEL_MAX_OUTPUT_TOKENS
   );
+}
+
+/** The API's own words for a max_tokens above the ceiling (clients match on them). */
+export function outputLimitMessage(model: string, maxTokens: number, limit: number): string {
+  return `max_tokens: ${maxTokens} > ${limit}, which is the maximum allowed number of output tokens for ${model}`;
 }

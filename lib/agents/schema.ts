@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CUSTOM_MODEL_PATTERN, maxOutputTokens } from "./models";
+import { CUSTOM_MODEL_PATTERN } from "./models";
 
 export const AGENT_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 export const MAX_SYSTEM_PROMPT_CHARS = 50_000;
@@ -20,18 +20,6 @@ const fields = {
     .nullable(),
 };
 
-function withinModelLimit(value: { model?: string; maxTokens?: number }, ctx: z.RefinementCtx) {
-  if (value.maxTokens === undefined) return;
-  const limit = maxOutputTokens(value.model ?? "");
-  if (value.maxTokens > limit) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["maxTokens"],
-      message: `at most ${limit} for ${value.model}`,
-    });
-  }
-}
-
 export const createAgentSchema = z
   .object({
     name: fields.name,
@@ -42,8 +30,8 @@ export const createAgentSchema = z
     cacheEnabled: fields.cacheEnabled.default(null),
     cacheTtlSeconds: fields.cacheTtlSeconds.default(null),
   })
-  .strict()
-  .superRefine(withinModelLimit);
+  // The model's output ceiling is configuration, checked on the server (output-limit.ts).
+  .strict();
 
 export const updateAgentSchema = z
   .object({
@@ -86,5 +74,3 @@ export const agentFileSchema = z
   .strict();
 
 export type AgentFile = z.infer<typeof agentFileSchema>;
-
-export { withinModelLimit };

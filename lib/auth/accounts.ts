@@ -1,10 +1,12 @@
 import "server-only";
 import { seedStarterAgents } from "@/lib/agents/agents";
+import type { AuditHook } from "@/lib/audit";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { decoyHash, hashPassword, verifyPassword } from "./password";
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from "./password";
+import { assertStrongPassword } from "./password-policy";
 import type { Role } from "./roles";
-import { hashToken, randomToken } from "./tokens";
+import { hashToken } from "./tokens";
 
 export interface SignUpInput {
   email: string;
@@ -22,16 +24,32 @@ export interface AccountSummary {
   role: Role;
 }
 
-const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
-
 /**
  * Creates a user. Without an invite, the user gets a new team and owns it; with one, they join
- * the inviting team with the invite's role and the invite is used up.
+ * the inviting team with the invite's role and the invite is used up. With `inviteOnly`, only
+ * the instance's first account may sign up without one. `audit` records it in the same
+ * transaction.
+ *
+ * What it tells a caller about other accounts: with an invite required, nothing (refused before
+ * any lookup); a bad invite is refused before the email is looked at; only a good invite or open
+ * sign-up reaches the "email taken" conflict, which the route counts as a failed authentication.
  */
-export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<AccountSummary> {
+export async function signUp(
+  prisma: PrismaClient,
+  input: SignUpInput,
+  options: {
+    inviteOnly?: boolean;
+    audit?: AuditHook<AccountSummary & { inviteId: string | null }>;
+  } = {},
+): Promise<AccountSummary> {
   const email = input.email.trim().toLowerCase();
+  assertStrongPassword(input.password, { email, name: input.name });
   const passwordHash = await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
+    if (!input.invite && options.inviteOnly && (await tx.user.count({ take: 1 })) > 0) {
+      throw new AppError("forbidden", "sign-up here is by invite only: ask a team owner for one");
+    }
+    const invite = input.invite ? await useInvite(tx, input.invite) : null;
     if (await tx.user.findUnique({ where: { email } })) {
       throw new AppError("conflict", "an account with this email already exists", {
         field: "email",
@@ -39,19 +57,18 @@ export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<
     }
     const user = await tx.user.create({ data: { email, name: input.name.trim(), passwordHash } });
 
-    if (input.invite) {
-      const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(input.invite) } });
-      if (!invite || invite.acceptedAt || invite.expiresAt.getTime() < Date.now()) {
-        throw new AppError("validation_failed", "this invite link is invalid or has expired", {
-          field: "invite",
-        });
-      }
-      await tx.invite.update({ where: { id: invite.id }, data: { acceptedAt: new Date() } });
+    if (invite) {
       await tx.membership.create({
         data: { teamId: invite.teamId, userId: user.id, role: invite.role },
       });
       const team = await tx.team.findUniqueOrThrow({ where: { id: invite.teamId } });
-      return { user: pick(user), team: { id: team.id, name: team.name }, role: invite.role };
+      const joined = {
+        user: pick(user),
+        team: { id: team.id, name: team.name },
+        role: invite.role,
+      };
+      await options.audit?.(tx as unknown as PrismaClient, { ...joined, inviteId: invite.id });
+      return joined;
     }
 
     const team = await tx.team.create({
@@ -59,8 +76,35 @@ export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<
     });
     await tx.membership.create({ data: { teamId: team.id, userId: user.id, role: "owner" } });
     await seedStarterAgents(tx, team.id);
-    return { user: pick(user), team: { id: team.id, name: team.name }, role: "owner" as const };
+    const created = {
+      user: pick(user),
+      team: { id: team.id, name: team.name },
+      role: "owner" as const,
+    };
+    await options.audit?.(tx as unknown as PrismaClient, { ...created, inviteId: null });
+    return created;
   });
+}
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Uses up a valid invite (rolled back with the sign-up if that fails), or refuses it. */
+async function useInvite(tx: Tx, token: string) {
+  const now = new Date();
+  const tokenHash = hashToken(token);
+  // Used up by a conditional update: of concurrent sign-ups with one invite, the database lets
+  // exactly one change acceptedAt from null (the others wait on the row, then match nothing).
+  const { count } = await tx.invite.updateMany({
+    where: { tokenHash, acceptedAt: null, expiresAt: { gt: now } },
+    data: { acceptedAt: now },
+  });
+  const invite = count === 1 ? await tx.invite.findUnique({ where: { tokenHash } }) : null;
+  if (!invite) {
+    throw new AppError("validation_failed", "this invite link is invalid or has expired", {
+      field: "invite",
+    });
+  }
+  return invite;
 }
 
 /** Checks a password; the same work is done whether or not the email exists. */
@@ -71,6 +115,18 @@ export async function signIn(
   const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !ok) throw new AppError("unauthorized", "wrong email or password");
+  if (needsRehash(user.passwordHash)) {
+    // The only moment the password is at hand: bring an old hash up to today's cost. Best
+    // effort; a failure leaves the old hash, which still verifies.
+    await hashPassword(password)
+      .then((passwordHash) =>
+        prisma.user.updateMany({
+          where: { id: user.id, passwordHash: user.passwordHash },
+          data: { passwordHash },
+        }),
+      )
+      .catch(() => {});
+  }
   const membership = await prisma.membership.findFirst({
     where: { userId: user.id },
     orderBy: { createdAt: "asc" },
@@ -100,65 +156,6 @@ export async function getAccount(
   };
 }
 
-export async function createInvite(
-  prisma: PrismaClient,
-  { teamId, role, createdById }: { teamId: string; role: Role; createdById?: string },
-): Promise<{ token: string; expiresAt: Date; id: string }> {
-  const token = randomToken();
-  const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
-  const invite = await prisma.invite.create({
-    data: { teamId, role, createdById, tokenHash: hashToken(token), expiresAt },
-  });
-  return { token, expiresAt, id: invite.id };
-}
-
-export async function listInvites(prisma: PrismaClient, teamId: string) {
-  return prisma.invite.findMany({
-    where: { teamId, acceptedAt: null, expiresAt: { gt: new Date() } },
-    select: { id: true, role: true, createdAt: true, expiresAt: true },
-    orderBy: { createdAt: "desc" },
-  });
-}
-
-export async function revokeInvite(
-  prisma: PrismaClient,
-  { teamId, id }: { teamId: string; id: string },
-) {
-  const { count } = await prisma.invite.deleteMany({ where: { id, teamId, acceptedAt: null } });
-  if (count === 0) throw new AppError("not_found", "no such invite");
-}
-
-export async function listMembers(prisma: PrismaClient, teamId: string) {
-  const rows = await prisma.membership.findMany({
-    where: { teamId },
-    include: { user: true },
-    orderBy: { createdAt: "asc" },
-  });
-  return rows.map((m) => ({ id: m.id, role: m.role, joinedAt: m.createdAt, user: pick(m.user) }));
-}
-
-/** Owners change roles and remove members; a team never loses its last owner. */
-export async function updateMember(
-  prisma: PrismaClient,
-  { teamId, membershipId, role }: { teamId: string; membershipId: string; role: Role | null },
-): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    const member = await tx.membership.findFirst({ where: { id: membershipId, teamId } });
-    if (!member) throw new AppError("not_found", "no such member");
-    if (member.role === "owner" && role !== "owner") {
-      const owners = await tx.membership.count({ where: { teamId, role: "owner" } });
-      if (owners <= 1)
-        throw new AppError("conflict", "a team needs at least one owner", { field: "role" });
-    }
-    if (role === null) {
-      await tx.membership.delete({ where: { id: member.id } });
-      await tx.session.deleteMany({ where: { userId: member.userId, teamId } });
-    } else {
-      await tx.membership.update({ where: { id: member.id }, data: { role } });
-    }
-  });
-}
-
-function pick(user: { id: string; email: string; name: string }) {
+export function pick(user: { id: string; email: string; name: string }) {
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -14,3 +14,8 @@ export function requireRole(actual: Role, required: Role): void {
     throw new AppError("forbidden", `this needs the ${required} role (you are ${actual})`);
   }
 }
+
+/** The weaker of two roles (a key never outranks the person who made it). */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}

@@ -22,6 +22,13 @@ export const createApiKeySchema = z
   .object({
     name: z.string().trim().min(1, "required").max(100, "at most 100 characters"),
     role: roleSchema.default("member"),
+    /** When the key stops working; omitted: never. At most five years ahead. */
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .transform((v) => new Date(v))
+      .refine((d) => d.getTime() > Date.now(), "must be in the future")
+      .refine((d) => d.getTime() < Date.now() + 5 * 365 * 86_400_000, "at most five years ahead")
+      .optional(),
   })
   .strict();
 

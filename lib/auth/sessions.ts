@@ -19,6 +19,26 @@ export async function deleteSession(prisma: PrismaClient, token: string): Promis
   await prisma.session.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
 
+/** "Sign out everywhere": every session of the user holding `token`, on every device. */
+export async function deleteAllSessionsOf(prisma: PrismaClient, token: string): Promise<number> {
+  const session = await prisma.session.findUnique({ where: { tokenHash: hashToken(token) } });
+  if (!session) return 0;
+  const { count } = await prisma.session.deleteMany({ where: { userId: session.userId } });
+  return count;
+}
+
+/**
+ * Deletes sessions past their expiry (they are refused anyway; this keeps the table from growing
+ * forever). Indexed on expiresAt. Called on sign-in; the runtime may also call it on a timer.
+ */
+export async function purgeExpiredSessions(
+  prisma: PrismaClient,
+  now: Date = new Date(),
+): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } });
+  return count;
+}
+
 /** The Set-Cookie value for a session (or for clearing it, with token ""). */
 export function sessionCookie(
   token: string,

@@ -1,8 +1,12 @@
 import "server-only";
-import { getCacheBreakdown, getCacheSeries, getCacheTotals } from "@/lib/cache/stats-store";
+import { getCacheBreakdown, getCacheSeries, getCacheTotals } from "./stats-queries";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { Runtime } from "@/lib/runtime";
+import type { CacheServices } from "@/lib/runtime/response-cache";
+import { openEntry } from "./open-entry";
+
+/** What admin reads need from the process: its cache services only (built by lib/runtime). */
+type Runtime = { cacheServices: CacheServices };
 
 const RANGES = {
   "24h": { ms: 24 * 3600_000, bucket: "hour" as const, stepMs: 3600_000 },
@@ -31,7 +35,7 @@ export async function getCacheStats(args: {
     getCacheSeries({ prisma, teamId, since, bucket: range.bucket }),
     getCacheBreakdown({ prisma, teamId, by: "model", since }),
     getCacheBreakdown({ prisma, teamId, by: "agent", since }),
-    runtime.cacheServices.l2.totals(teamId),
+    runtime.cacheServices.admin.totals(teamId),
   ]);
   const agents = await prisma.agent.findMany({
     where: { teamId, id: { in: byAgent.map((r) => r.group).filter(Boolean) } },
@@ -57,7 +61,6 @@ export async function getCacheStats(args: {
   }
   const hits = (r: { hitsMemory: number; hitsDb: number; coalesced: number }) =>
     r.hitsMemory + r.hitsDb + r.coalesced;
-  const l1 = runtime.cacheServices.l1.stats();
   return {
     totals,
     series: filled,
@@ -75,7 +78,8 @@ export async function getCacheStats(args: {
       costSavedUsd: r.costSavedUsd,
     })),
     size: { ...size, ...runtime.cacheServices.limits },
-    memory: { entries: l1.entries, bytes: l1.bytes, maxBytes: l1.maxBytes },
+    // Only the team's own share: the process's L1 holds every team's entries (issue 13 #7).
+    memory: runtime.cacheServices.l1.teamStats(teamId),
   };
 }
 
@@ -107,7 +111,7 @@ export async function listCacheEntries(args: {
 }) {
   const { query } = args;
   await args.runtime.cacheServices.cache.flushHits();
-  const result = await args.runtime.cacheServices.l2.list({
+  const result = await args.runtime.cacheServices.admin.list({
     teamId: args.teamId,
     search: query.search,
     model: query.model,
@@ -147,10 +151,10 @@ export async function listCacheEntries(args: {
 
 export async function inspectCacheEntry(args: { runtime: Runtime; teamId: string; key: string }) {
   const { cacheServices } = args.runtime;
-  const entry = await cacheServices.l2.inspect({ teamId: args.teamId, key: args.key });
+  const entry = await cacheServices.admin.inspect({ teamId: args.teamId, key: args.key });
   if (!entry) throw new AppError("not_found", "no such cache entry");
   // Served through the cache itself, so what admins see is verified (and decrypted) like a hit.
-  const opened = cacheServices.cache.inspect(entry);
+  const opened = await openEntry(entry, cacheServices.keys);
   return {
     key: entry.key,
     model: entry.model,
@@ -186,7 +190,9 @@ export async function purgeCache(args: {
       ? { olderThan: new Date(Date.now() - olderThanSeconds * 1000) }
       : {}),
   };
-  const purged = await args.runtime.cacheServices.l2.purge(filter);
+  const purged = await args.runtime.cacheServices.admin.purge(filter);
+  // This instance's L1 now; every other instance's through the bus.
   args.runtime.cacheServices.cache.purge(filter);
+  void args.runtime.cacheServices.purgeBus.publish(filter);
   return { purged };
 }

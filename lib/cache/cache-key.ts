@@ -1,35 +1,27 @@
 import { createHash } from "node:crypto";
-import type { ModelRequest } from "@/lib/llm/types";
 
 /**
  * Bumped whenever the key material changes shape, so old rows stop matching instead of being
- * served for a request they no longer describe.
+ * served for a request they no longer describe. v2: every body field, the beta list, the endpoint.
  */
-const KEY_VERSION = 1;
+const KEY_VERSION = 2;
 
 /**
- * The request fields that change the answer. Everything else (metadata, stream flag, service tier,
- * workspace, diagnostics, request ids) is transport and must not split the cache.
- *
- * `thinking` and `output_config` are not in the design page's list but change the answer (thinking
- * blocks, output format, effort), so leaving them out would serve one config's answer to another.
- * `container` names a stateful sandbox whose contents change tool results.
+ * Body fields that never change the answer: the transport flag and the caller's own tags. Every
+ * other field counts, including ones this code does not know (a new API field must not make two
+ * different requests share an answer).
  */
-const ANSWER_FIELDS = [
-  "model",
-  "system",
-  "messages",
-  "temperature",
-  "max_tokens",
-  "top_p",
-  "top_k",
-  "stop_sequences",
-  "tools",
-  "tool_choice",
-  "thinking",
-  "output_config",
-  "container",
-] as const;
+const TRANSPORT_FIELDS: ReadonlySet<string> = new Set(["stream", "metadata"]);
+
+/** What, besides the body, tells two requests apart. */
+export interface KeyScope {
+  /** The team: two teams never share an entry. */
+  tenant: string;
+  /** The `anthropic-beta` header as sent: betas change what the API does. */
+  beta?: string | null;
+  /** @default "messages" */
+  endpoint?: "messages" | "count_tokens";
+}
 
 /**
  * Canonical JSON: object keys sorted by code unit, `undefined` members dropped (as JSON does),
@@ -102,50 +94,36 @@ function write(value: unknown, out: string[], stack: Set<object>): void {
   stack.delete(value);
 }
 
-/**
- * The exact material the key is derived from: the answer-changing fields, with the shapes the API
- * treats as equal made equal. A string `system` or message `content` is sugar for one text block,
- * and `cache_control` markers only steer the provider's prompt cache, never the answer.
- */
-export function cacheKeyMaterial(request: ModelRequest): Record<string, unknown> {
-  const source = request as ModelRequest & Record<string, unknown>;
+/** The body without its transport fields: what the key hashes and what admins see. */
+export function cacheKeyMaterial(body: object): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
-  for (const field of ANSWER_FIELDS) {
-    const value = source[field];
-    if (value !== undefined) picked[field] = value;
+  for (const [field, value] of Object.entries(body)) {
+    if (!TRANSPORT_FIELDS.has(field) && value !== undefined) picked[field] = value;
   }
-  if (picked.system !== undefined) picked.system = normalizeBlocks(picked.system);
-  if (Array.isArray(picked.messages)) {
-    picked.messages = picked.messages.map((message: unknown) => {
-      if (!isRecord(message)) return message;
-      return { ...message, content: normalizeBlocks(message.content) };
-    });
-  }
-  if (Array.isArray(picked.tools)) picked.tools = picked.tools.map(withoutCacheControl);
   return picked;
 }
 
+/** The beta list as a set: order, spacing and repeats do not change what the API does. */
+export function normalizeBeta(beta: string | null | undefined): string[] {
+  if (!beta) return [];
+  const names = beta
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  return [...new Set(names)].sort();
+}
+
 /**
- * SHA-256 (64 hex chars) of the canonical JSON of the answer-changing request fields, namespaced
- * by tenant so that two teams never share an entry.
+ * SHA-256 (64 hex chars) of the canonical JSON of the body (less `stream` and `metadata`), the
+ * beta list, the endpoint and the tenant.
  */
-export function cacheKey(request: ModelRequest, tenant: string): string {
-  const material = canonicalJson({ v: KEY_VERSION, tenant, request: cacheKeyMaterial(request) });
+export function cacheKey(body: object, scope: KeyScope): string {
+  const material = canonicalJson({
+    v: KEY_VERSION,
+    tenant: scope.tenant,
+    endpoint: scope.endpoint ?? "messages",
+    beta: normalizeBeta(scope.beta),
+    request: cacheKeyMaterial(body),
+  });
   return createHash("sha256").update(material, "utf8").digest("hex");
-}
-
-function normalizeBlocks(content: unknown): unknown {
-  if (typeof content === "string") return [{ type: "text", text: content }];
-  if (Array.isArray(content)) return content.map(withoutCacheControl);
-  return content;
-}
-
-function withoutCacheControl(block: unknown): unknown {
-  if (!isRecord(block) || !("cache_control" in block)) return block;
-  const { cache_control: _ignored, ...rest } = block;
-  return rest;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

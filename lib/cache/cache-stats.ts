@@ -26,12 +26,8 @@ export interface StatsSink {
   record(event: CacheStatEvent): void;
 }
 
-/** One time bucket per team, agent and model; shaped like the CacheStat row ("" for no agent). */
-export interface StatBucket {
-  bucketStart: Date;
-  teamId: string;
-  agentId: string;
-  model: string;
+/** The counters of the cache's statistics: lookups by outcome, and what the hits saved. */
+export interface CacheCounters {
   hitsMemory: number;
   hitsDb: number;
   misses: number;
@@ -44,6 +40,14 @@ export interface StatBucket {
   outputTokensSaved: number;
   costSavedUsd: number;
   latencySavedMs: number;
+}
+
+/** One time bucket per team, agent and model; shaped like the CacheStat row ("" for no agent). */
+export interface StatBucket extends CacheCounters {
+  bucketStart: Date;
+  teamId: string;
+  agentId: string;
+  model: string;
 }
 
 const COUNTER: Record<CacheOutcome, keyof StatBucket> = {

@@ -1,128 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import { AppError } from "@/lib/errors";
 import type { ModelStreamEvent } from "@/lib/llm/types";
-
-/** The stored form of one complete response. Versioned so a format change is a miss, not a crash. */
-export interface CachedResponse {
-  v: 1;
-  message: Anthropic.Message;
-}
-
-/**
- * Accumulates a live event stream into the Message it describes, one event at a time, so the
- * cache can tee a stream without buffering it twice. Mirrors the SDK's own accumulation.
- */
-export class ResponseCollector {
-  #message: Anthropic.Message | undefined;
-  /** Partial tool input JSON per content index; parsed when its block stops. */
-  #json = new Map<number, string>();
-  #complete = false;
-
-  /** True once message_stop has been seen after a message_start. */
-  get complete(): boolean {
-    return this.#complete;
-  }
-
-  push(event: ModelStreamEvent): void {
-    switch (event.type) {
-      case "message_start":
-        this.#message = structuredClone(event.message);
-        this.#json.clear();
-        this.#complete = false;
-        return;
-      case "content_block_start":
-        this.#started().content[event.index] = structuredClone(event.content_block);
-        return;
-      case "content_block_delta":
-        this.#delta(event.index, event.delta);
-        return;
-      case "content_block_stop": {
-        const partial = this.#json.get(event.index);
-        if (partial === undefined) return;
-        this.#json.delete(event.index);
-        const block = this.#block(event.index);
-        if (partial.length > 0 && "input" in block) block.input = JSON.parse(partial) as unknown;
-        return;
-      }
-      case "message_delta": {
-        const message = this.#started();
-        const { delta, usage } = event;
-        message.stop_reason = delta.stop_reason;
-        message.stop_sequence = delta.stop_sequence;
-        message.stop_details = delta.stop_details;
-        if (delta.container !== null) message.container = delta.container;
-        // Null in a delta means "unchanged since message_start", not "zero".
-        message.usage.output_tokens = usage.output_tokens;
-        if (usage.input_tokens !== null) message.usage.input_tokens = usage.input_tokens;
-        if (usage.cache_creation_input_tokens !== null)
-          message.usage.cache_creation_input_tokens = usage.cache_creation_input_tokens;
-        if (usage.cache_read_input_tokens !== null)
-          message.usage.cache_read_input_tokens = usage.cache_read_input_tokens;
-        if (usage.server_tool_use !== null) message.usage.server_tool_use = usage.server_tool_use;
-        if (usage.output_tokens_details !== null)
-          message.usage.output_tokens_details = usage.output_tokens_details;
-        return;
-      }
-      case "message_stop":
-        this.#started();
-        this.#complete = true;
-        return;
-    }
-  }
-
-  /** The accumulated message; throws stream_interrupted unless the stream completed. */
-  result(): Anthropic.Message {
-    if (!this.#complete || this.#message === undefined) {
-      throw new AppError("stream_interrupted", "The model stream ended before message_stop");
-    }
-    return this.#message;
-  }
-
-  #delta(index: number, delta: Anthropic.RawContentBlockDelta): void {
-    const block = this.#block(index);
-    switch (delta.type) {
-      case "text_delta":
-        if (block.type === "text") block.text += delta.text;
-        return;
-      case "input_json_delta":
-        this.#json.set(index, (this.#json.get(index) ?? "") + delta.partial_json);
-        return;
-      case "thinking_delta":
-        if (block.type === "thinking") block.thinking += delta.thinking;
-        return;
-      case "signature_delta":
-        if (block.type === "thinking") block.signature = delta.signature;
-        return;
-      case "citations_delta":
-        if (block.type === "text") block.citations = [...(block.citations ?? []), delta.citation];
-        return;
-    }
-  }
-
-  #started(): Anthropic.Message {
-    if (this.#message === undefined) {
-      throw new AppError("stream_interrupted", "The model stream did not begin with message_start");
-    }
-    return this.#message;
-  }
-
-  #block(index: number): Anthropic.ContentBlock {
-    const block = this.#started().content[index];
-    if (block === undefined) {
-      throw new AppError("stream_interrupted", `Delta for content block ${index} before its start`);
-    }
-    return block;
-  }
-}
-
-/** Drains a complete event stream into its Message; throws stream_interrupted if it is partial. */
-export async function collectResponse(
-  events: AsyncIterable<ModelStreamEvent> | Iterable<ModelStreamEvent>,
-): Promise<Anthropic.Message> {
-  const collector = new ResponseCollector();
-  for await (const event of events) collector.push(event);
-  return collector.result();
-}
 
 export interface ReplayOptions {
   /**
@@ -137,7 +14,8 @@ export interface ReplayOptions {
  * The event sequence a live call produces for `message`: message_start (usage with input tokens,
  * empty content), per block content_block_start → deltas → content_block_stop, message_delta
  * (stop reason, output tokens), message_stop. Lazy, so a hit allocates one event at a time.
- * `collectResponse(replayEvents(m))` deep-equals `m`.
+ * Used only where a stored JSON answer must be served as a stream: a stored stream is replayed
+ * frame for frame instead.
  */
 export function* replayEvents(
   message: Anthropic.Message,
@@ -247,29 +125,4 @@ function* chunks(text: string, size: number): Generator<string, void, undefined>
     yield text.slice(start, end);
     start = end;
   }
-}
-
-/** The one JSON encoding of a stored response; done once per store, never on a hit. */
-export function serializeResponse(message: Anthropic.Message): string {
-  const stored: CachedResponse = { v: 1, message };
-  return JSON.stringify(stored);
-}
-
-/** Parses a stored response; throws AppError("internal") if it is not one (a bug, or tampering). */
-export function parseResponse(text: string): Anthropic.Message {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new AppError("internal", "A cached response is not valid JSON", { cause });
-  }
-  const message = (parsed as Partial<CachedResponse> | null)?.message;
-  if (
-    (parsed as Partial<CachedResponse> | null)?.v !== 1 ||
-    message?.type !== "message" ||
-    !Array.isArray(message.content)
-  ) {
-    throw new AppError("internal", "A cached response has an unknown shape");
-  }
-  return message;
 }

@@ -4,9 +4,46 @@ export interface FlightLockHandle {
 }
 
 export interface AcquireOptions {
-  /** The lock lapses after this long, so a crashed holder cannot block a key for ever. */
+  /**
+   * The lease: the lock lapses this long after its last renewal, so a crashed or frozen holder
+   * blocks a key for at most one lease, while a live one keeps it as long as its call takes.
+   */
   ttlMs: number;
+  /**
+   * How often a live holder renews its lease (until it releases). Several renewals fit in one
+   * lease, so one slow round trip does not lose the lock. 0 never renews (the lock then lapses
+   * one lease after it was taken, as a dead holder's does).
+   * @default ttlMs / 3
+   */
+  renewEveryMs?: number;
   signal?: AbortSignal;
+}
+
+/** The renewal interval for a lease; 0 when the holder must not renew. */
+export function renewInterval(options: AcquireOptions): number {
+  const every = options.renewEveryMs ?? options.ttlMs / 3;
+  return every > 0 ? Math.max(1, Math.floor(every)) : 0;
+}
+
+/**
+ * Calls `renew` every `everyMs` until the returned stop is called (or `renew` says the lease is
+ * gone). The timer never keeps the process alive; a failed renewal is retried at the next tick.
+ */
+export function keepRenewing(everyMs: number, renew: () => Promise<boolean>): () => void {
+  if (everyMs <= 0) return () => {};
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    renew()
+      .then((held) => {
+        if (!held) clearInterval(timer);
+      })
+      .catch(() => {})
+      .finally(() => (busy = false));
+  }, everyMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 export interface WaitOptions {
@@ -30,11 +67,38 @@ export interface FlightLock {
   waitForRelease(key: string, options: WaitOptions): Promise<void>;
 }
 
+/** How an attempt on the cross-instance lock ended. */
+export type LockAttempt =
+  /** This instance leads: call upstream, store, then release. */
+  | { kind: "acquired"; release: () => Promise<void> }
+  /** Another instance leads: wait for its release, then read its answer from L2. */
+  | { kind: "held" }
+  /** The lock's store is down: compute without it (duplicate calls, never failed ones). */
+  | { kind: "unavailable"; error: unknown };
+
+/** One non-waiting acquire, as a tagged result; rethrows only the caller's own abort. */
+export async function attemptLock(
+  lock: FlightLock,
+  key: string,
+  options: AcquireOptions & { signal: AbortSignal },
+): Promise<LockAttempt> {
+  try {
+    const handle = await lock.acquire(key, options);
+    return handle === null
+      ? { kind: "held" }
+      : { kind: "acquired", release: () => handle.release() };
+  } catch (error) {
+    options.signal.throwIfAborted();
+    return { kind: "unavailable", error };
+  }
+}
+
 interface Held {
   token: symbol;
   released: Promise<void>;
   release: () => void;
   timer: ReturnType<typeof setTimeout>;
+  stopRenewing: () => void;
 }
 
 /**
@@ -50,20 +114,27 @@ export function createLocalFlightLock(): FlightLock {
     if (current?.token !== token) return;
     held.delete(key);
     clearTimeout(current.timer);
+    current.stopRenewing();
     current.release();
   };
 
   return {
-    async acquire(key, { ttlMs, signal }) {
-      signal?.throwIfAborted();
+    async acquire(key, options) {
+      options.signal?.throwIfAborted();
       if (held.has(key)) return null;
       const token = Symbol(key);
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
-      const timer = setTimeout(() => free(key, token), ttlMs);
+      const timer = setTimeout(() => free(key, token), options.ttlMs);
       // A lapsed lock must not keep the process alive.
       timer.unref?.();
-      held.set(key, { token, released, release, timer });
+      // Renewing restarts the lease's clock, as a store's expiry would be pushed back.
+      const stopRenewing = keepRenewing(renewInterval(options), async () => {
+        if (held.get(key)?.token !== token) return false;
+        timer.refresh();
+        return true;
+      });
+      held.set(key, { token, released, release, timer, stopRenewing });
       return { release: async () => free(key, token) };
     },
 

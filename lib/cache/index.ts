@@ -1,10 +1,10 @@
 /**
- * The response cache: keys, L1 memory LRU, L2 store interface, integrity, single-flight, replay,
- * stats. Server-only (it handles CACHE_HMAC_SECRET); import from "@/lib/cache".
+ * The response cache's hot path: keys, policy, L1, L2 reads and writes, integrity, single-flight,
+ * replay, batched stats writes. What admin screens read and do is in lib/cache-admin. Server-only (it handles CACHE_HMAC_SECRET); import from "@/lib/cache".
  */
 import "server-only";
 
-export { cacheKey, cacheKeyMaterial, canonicalJson } from "./cache-key";
+export { cacheKey, cacheKeyMaterial, canonicalJson, normalizeBeta } from "./cache-key";
 export { shouldCache } from "./cache-policy";
 export { createStatsAggregator } from "./cache-stats";
 export type {
@@ -15,15 +15,28 @@ export type {
   StatsAggregatorOptions,
   StatsSink,
 } from "./cache-stats";
-export { createCachedCaller } from "./cached-caller";
+export { createCachedCaller, sendStreaming } from "./cached-caller";
+export type { RawCaller } from "./cached-caller";
+export { answerEvents } from "./answer-events";
+export { replayEvents } from "./cached-response";
+export type { ReplayOptions } from "./cached-response";
+export { accumulate, encodeEvents, replayBody } from "./replay";
 export {
-  collectResponse,
-  parseResponse,
-  replayEvents,
-  ResponseCollector,
-  serializeResponse,
-} from "./cached-response";
-export type { CachedResponse, ReplayOptions } from "./cached-response";
+  decodeStored,
+  encodeStored,
+  freshMessageId,
+  locateMessageId,
+  withFreshId,
+} from "./stored-response";
+export type { BodyFormat, StoredResponse } from "./stored-response";
+export { bodyTexts, contentTypeOf, isEventStream, responseFromEvents } from "./upstream-response";
+export type { CachedAnswer, Upstream, UpstreamResponse } from "./upstream-response";
+export type { KeyScope } from "./cache-key";
+export { purgeMemory } from "./purge-filter";
+export type { PurgeFilter } from "./purge-filter";
+export { attemptLock } from "./cross-instance-lock";
+export type { LockAttempt } from "./cross-instance-lock";
+export type { CacheLogger } from "./entry-store";
 export { createLocalFlightLock } from "./cross-instance-lock";
 export type {
   AcquireOptions,
@@ -33,14 +46,15 @@ export type {
 } from "./cross-instance-lock";
 export {
   assertStrongSecret,
+  checkSignature,
   decrypt,
   deriveEncryptionKey,
   encrypt,
   sign,
   verify,
 } from "./integrity";
-export type { Secret, SignedFields } from "./integrity";
-export type { L2Store, StoredEntry } from "./l2-store";
+export type { Secret, SignatureCheck, SignedFields } from "./integrity";
+export type { L2Store, ServedEntry, StoredEntry } from "./l2-store";
 export { createMemoryCache, MemoryCache } from "./memory-cache";
 export type {
   EntryMeta,
@@ -58,22 +72,13 @@ export type {
   PostgresFlightLockOptions,
 } from "./postgres-flight-lock";
 export { createPrismaL2Store } from "./prisma-l2-store";
-export type {
-  EntrySummary,
-  EvictedEntry,
-  ListQuery,
-  ListResult,
-  ListSort,
-  PrismaL2Store,
-  PrismaL2StoreOptions,
-  StoreTotals,
-} from "./prisma-l2-store";
+export type { EvictedEntry, PrismaL2Store, PrismaL2StoreOptions } from "./prisma-l2-store";
 export { createPurgeBus } from "./purge-bus";
 export type { PurgeBus, PurgeBusOptions, PurgeHandler } from "./purge-bus";
 export { createRedisFlightLock } from "./redis-flight-lock";
 export type { RedisFlightLockOptions } from "./redis-flight-lock";
 export { ResponseCache } from "./response-cache";
-export type { CacheLogger, Compute, PurgeFilter, ResponseCacheOptions } from "./response-cache";
+export type { CacheCall, ResponseCacheOptions } from "./response-cache";
 export { createSingleFlight, toFlightError } from "./single-flight";
 export type {
   JoinOptions,
@@ -81,17 +86,5 @@ export type {
   SingleFlight,
   SingleFlightOptions,
 } from "./single-flight";
-export {
-  createStatsFlusher,
-  getCacheBreakdown,
-  getCacheSeries,
-  getCacheTotals,
-} from "./stats-store";
-export type {
-  CacheBreakdownRow,
-  CacheSeriesPoint,
-  CacheTotals,
-  SeriesBucket,
-  StatsFlusher,
-  StatsFlusherOptions,
-} from "./stats-store";
+export { createStatsFlusher } from "./stats-store";
+export type { StatsFlusher, StatsFlusherOptions } from "./stats-store";

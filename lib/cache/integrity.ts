@@ -10,39 +10,89 @@ import {
 import { AppError } from "@/lib/errors";
 import { canonicalJson } from "./cache-key";
 
-/** What an entry's HMAC covers: moving a response to another key, tenant or model breaks it. */
+/**
+ * What an entry's HMAC covers: moving a response to another key, tenant or model breaks it, and
+ * so does editing the stored request (what cache warming replays upstream).
+ */
 export interface SignedFields {
   key: string;
   tenant: string;
   model: string;
   /** The response exactly as stored: JSON text, or the ciphertext when encrypted (encrypt-then-MAC). */
   response: string;
+  /**
+   * The request as the row stores it: the canonical request, or `{ encrypted }` when encryption
+   * is on. Signed in canonical form, so the database may hand its keys back in any order.
+   * Absent on the hot path, which does not read it (see verify).
+   */
+  request?: unknown;
 }
 
 export type Secret = string | Uint8Array;
 
-/** Domain separation: an HMAC made for something else with the same secret never verifies here. */
-const HMAC_CONTEXT = "ensemble-cache-entry-v1";
+/**
+ * Domain separation: an HMAC made for something else with the same secret never verifies here.
+ * A row's HMAC is two MACs, `response.request`: the first vouches for the answer (all a hit
+ * needs, so the hot path reads and checks no request), the second for the stored request (what
+ * warming replays). v1 rows (written before) have one MAC, over the answer only.
+ */
+const RESPONSE_CONTEXT = "ensemble-cache-response-v3";
+const REQUEST_CONTEXT = "ensemble-cache-request-v3";
+const LEGACY_CONTEXT = "ensemble-cache-entry-v1";
 
-/** HMAC-SHA256 (64 hex chars) over the canonical JSON of the signed fields. */
-export function sign(fields: SignedFields, secret: Secret): string {
-  const material = canonicalJson([
-    HMAC_CONTEXT,
-    fields.key,
-    fields.tenant,
-    fields.model,
-    fields.response,
-  ]);
+function mac(context: string, fields: SignedFields, last: unknown, secret: Secret): string {
+  const material = canonicalJson([context, fields.key, fields.tenant, fields.model, last]);
   return createHmac("sha256", secret).update(material, "utf8").digest("hex");
 }
 
-/** Constant-time check of `hmac` against the fields; false on any malformed or foreign value. */
+/** Two HMAC-SHA256s (64 hex chars each, joined by a dot) over the canonical JSON of the fields. */
+export function sign(fields: SignedFields, secret: Secret): string {
+  return `${mac(RESPONSE_CONTEXT, fields, fields.response, secret)}.${mac(REQUEST_CONTEXT, fields, fields.request ?? null, secret)}`;
+}
+
+const sameHex = (a: string, b: string) => {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+
+/**
+ * - `signed`: every field, the request included, is as it was signed.
+ * - `legacy`: a row signed before requests were (v1): its response is authentic, its request is
+ *   not vouched for, so it may be served but never replayed (warmed).
+ * - `invalid`: tampered, foreign or malformed.
+ */
+export type SignatureCheck = "signed" | "legacy" | "invalid";
+
+/** Constant-time check of `hmac` against the fields, the request included; never throws. */
+export function checkSignature(fields: SignedFields, hmac: string, secret: Secret): SignatureCheck {
+  const [answer = "", request, extra] = hmac.split(".");
+  if (!HEX64.test(answer) || extra !== undefined) return "invalid";
+  if (request === undefined) {
+    return sameHex(mac(LEGACY_CONTEXT, fields, fields.response, secret), answer)
+      ? "legacy"
+      : "invalid";
+  }
+  if (!HEX64.test(request)) return "invalid";
+  const ok =
+    sameHex(mac(RESPONSE_CONTEXT, fields, fields.response, secret), answer) &&
+    sameHex(mac(REQUEST_CONTEXT, fields, fields.request ?? null, secret), request);
+  return ok ? "signed" : "invalid";
+}
+
+/**
+ * Whether the row's response may be served. Without `request` in the fields (the hot path does
+ * not read it) only the answer's MAC is checked: an edited request cannot change what is served,
+ * and warming, which replays it, checks it with checkSignature.
+ */
 export function verify(fields: SignedFields, hmac: string, secret: Secret): boolean {
-  if (!/^[0-9a-f]{64}$/i.test(hmac)) return false;
-  const expected = Buffer.from(sign(fields, secret), "hex");
-  const actual = Buffer.from(hmac, "hex");
-  // timingSafeEqual throws on unequal lengths; the regex above already pins both to 32 bytes.
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (fields.request !== undefined) return checkSignature(fields, hmac, secret) !== "invalid";
+  const [answer = "", request, extra] = hmac.split(".");
+  if (!HEX64.test(answer) || extra !== undefined) return false;
+  const context = request === undefined ? LEGACY_CONTEXT : RESPONSE_CONTEXT;
+  return sameHex(mac(context, fields, fields.response, secret), answer);
 }
 
 const IV_BYTES = 12;

@@ -30,12 +30,30 @@ export interface StoredEntry {
   expiresAt: Date | null;
 }
 
+/** What serving a hit needs of a row: all of it but the request, which only admin screens show. */
+export type ServedEntry = Omit<StoredEntry, "request">;
+
 /** The shared, persistent tier. Implementations must be safe to call concurrently. */
 export interface L2Store {
-  /** The row for key, or null. Expiry and integrity are the caller's to check. */
-  get(key: string): Promise<StoredEntry | null>;
+  /** The row for key (its request left out), or null. Expiry and integrity are the caller's. */
+  get(key: string): Promise<ServedEntry | null>;
   /** Inserts or replaces the row for entry.key. */
   put(entry: StoredEntry): Promise<void>;
+  /**
+   * Inserts or replaces many rows in one go, all or nothing (the cache's batched writes); when
+   * absent, the cache puts them one by one.
+   */
+  putMany?(entries: StoredEntry[]): Promise<void>;
+  /**
+   * Records hits on many rows at once (hitCount + hits, lastHitAt = at); missing rows are not an
+   * error. When absent, the cache touches them one by one.
+   */
+  touchMany?(hits: ReadonlyMap<string, number>, at: Date): Promise<void>;
+  /**
+   * False only when the key is certainly not stored, so the read can be skipped (a store that
+   * sees every write, e.g. the one process on embedded PGlite). @default always true
+   */
+  mayContain?(key: string): boolean;
   /** Deletes the row for key; a missing row is not an error. */
   delete(key: string): Promise<void>;
   /** Records hits: hitCount + hits (default 1) and lastHitAt = at; a missing row is not an error. */

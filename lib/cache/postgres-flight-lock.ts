@@ -1,8 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { pollUntil } from "./abortable-sleep";
-import type { FlightLock } from "./cross-instance-lock";
+import { pollUntil } from "./poll-until";
+import { type FlightLock, keepRenewing, renewInterval } from "./cross-instance-lock";
 
 /** One database session, as pg's PoolClient or a wrapped pg.Client provides. */
 export interface LockConnection {
@@ -30,7 +30,10 @@ export interface PostgresFlightLockOptions {
 /**
  * Cross-instance single-flight over Postgres session advisory locks. The leader holds one session
  * for its whole flight (pg_try_advisory_lock there, pg_advisory_unlock on release); a crashed
- * holder's session ends and frees the lock, and the TTL frees a hung one. Waiters poll pg_locks.
+ * holder's session ends and frees the lock. The lease is the session's `idle_session_timeout`
+ * (Postgres 14+): the holder renews it with a round trip while it works, so a frozen or cut-off
+ * holder's session is ended by the server, and its lock freed, within one lease. Waiters poll
+ * pg_locks.
  *
  * Give it its own small pool, not Prisma's: each concurrent leader pins a connection. On PGlite
  * (one session, one process) advisory locks are re-entrant and exclude nobody; use
@@ -46,38 +49,50 @@ export function createPostgresFlightLock(
   const connect = toConnect(source);
 
   return {
-    async acquire(key, { ttlMs, signal }) {
-      signal?.throwIfAborted();
+    async acquire(key, options) {
+      options.signal?.throwIfAborted();
       const id = lockId(namespace, key);
       const conn = await connect();
       let ok: boolean;
       try {
-        const { rows } = await conn.query("SELECT pg_try_advisory_lock($1::bigint) AS ok", [
-          id.key,
-        ]);
+        const { rows } = await conn.query(
+          `SELECT pg_try_advisory_lock($1::bigint) AS ok,
+                  set_config('idle_session_timeout', $2, false)`,
+          [id.key, String(Math.max(1, Math.ceil(options.ttlMs)))],
+        );
         ok = rows[0]?.ok === true;
       } catch (error) {
         await conn.release(true);
         throw error;
       }
       if (!ok) {
-        await conn.release();
+        // Back to the pool with no lease: an idle pooled session must not be ended.
+        await conn.query("SELECT set_config('idle_session_timeout', '0', false)").then(
+          () => conn.release(),
+          () => conn.release(true),
+        );
         return null;
       }
+      // Any statement resets the server's idle clock: that is the renewal.
+      const stopRenewing = keepRenewing(renewInterval(options), async () => {
+        await conn.query("SELECT 1");
+        return true;
+      });
       let released: Promise<void> | undefined;
       const release = () =>
         (released ??= (async () => {
-          clearTimeout(timer);
+          stopRenewing();
           try {
-            await conn.query("SELECT pg_advisory_unlock($1::bigint)", [id.key]);
+            await conn.query(
+              `SELECT pg_advisory_unlock($1::bigint), set_config('idle_session_timeout', '0', false)`,
+              [id.key],
+            );
             await conn.release();
           } catch {
             // Closing the session drops the lock just as surely as unlocking it.
             await conn.release(true);
           }
         })());
-      const timer = setTimeout(() => void release().catch(() => {}), ttlMs);
-      timer.unref?.();
       return { release };
     },
 
@@ -133,9 +148,16 @@ function toConnect(source: LockConnectionSource): () => Promise<LockConnection> 
   if (typeof source === "function") return source;
   return async () => {
     const client = await source.connect();
+    // A session the server ended (a lapsed lease) errors while checked out; without a listener
+    // that error would be thrown at the process. The next query fails and releases it as broken.
+    const ignore = () => {};
+    client.on("error", ignore);
     return {
       query: (sql, params) => client.query(sql, params),
-      release: (broken) => client.release(broken === true ? true : undefined),
+      release: (broken) => {
+        client.off("error", ignore);
+        client.release(broken === true ? true : undefined);
+      },
     };
   };
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { CacheLogger, PurgeFilter } from "./response-cache";
+import type { CacheLogger } from "./entry-store";
+import type { PurgeFilter } from "./purge-filter";
 
 export interface PurgeBusOptions {
   /**
@@ -90,7 +91,16 @@ export function createPurgeBus(options: PurgeBusOptions = {}): PurgeBus {
 
   return {
     async publish(filter) {
-      await redis.pub.publish(channel, encode(filter));
+      try {
+        await redis.pub.publish(channel, encode(filter));
+      } catch (error) {
+        // Redis is down: purge this instance at once; the others' L1 entries lapse by their TTL
+        // (L2, the shared tier, is purged by the caller either way).
+        logger.warn("purge not fanned out to other instances: Redis unavailable", {
+          error: String(error),
+        });
+        deliver(structuredClone(filter));
+      }
     },
     async subscribe(handler) {
       handlers.add(handler);

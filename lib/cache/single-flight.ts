@@ -92,93 +92,97 @@ export function createSingleFlight<T>(options: SingleFlightOptions = {}): Single
   const forget = (key: string, flight: Flight<T>) => {
     if (flights.get(key) === flight) flights.delete(key);
   };
-
-  const pump = async (
-    key: string,
-    flight: Flight<T>,
-    start: (signal: AbortSignal) => AsyncIterable<T>,
-  ) => {
-    try {
-      for await (const event of start(flight.controller.signal)) {
-        // After everyone left, stop pulling: a provider that ignores its signal cannot keep us busy.
-        if (flight.state.kind !== "running") return;
-        flight.push(event);
-      }
-      flight.settle({ kind: "done" });
-    } catch (error) {
-      flight.settle({ kind: "failed", error: toError(error, flight.events.length) });
-    } finally {
-      forget(key, flight);
-    }
-  };
-
-  const subscribe = (
-    key: string,
-    flight: Flight<T>,
-    signal: AbortSignal | undefined,
-  ): AsyncIterable<T> => {
-    flight.participants += 1;
-    let left = false;
-    let cancelWait: (() => void) | undefined;
-    const leave = () => {
-      if (left) return;
-      left = true;
-      signal?.removeEventListener("abort", onAbort);
-      flight.participants -= 1;
-      if (flight.participants === 0 && flight.state.kind === "running") {
-        // Nobody is listening: forget the flight first so a new caller starts afresh.
-        forget(key, flight);
-        flight.settle({ kind: "failed", error: cancelled() });
-        flight.controller.abort(cancelled());
-      }
-    };
-    const onAbort = () => {
-      cancelWait?.();
-      leave();
-    };
-    if (signal?.aborted) queueMicrotask(onAbort);
-    else signal?.addEventListener("abort", onAbort, { once: true });
-
-    async function* read(): AsyncGenerator<T, void, undefined> {
-      let cursor = 0;
-      try {
-        for (;;) {
-          if (left) throw cancelled();
-          const event = flight.events[cursor];
-          if (cursor < flight.events.length) {
-            cursor += 1;
-            yield event as T;
-            continue;
-          }
-          if (flight.state.kind === "done") return;
-          if (flight.state.kind === "failed") throw flight.state.error;
-          await flight.wait((cancel) => {
-            cancelWait = cancel;
-          });
-          cancelWait = undefined;
-        }
-      } finally {
-        leave();
-      }
-    }
-    return read();
+  // Nobody is listening: forget the flight first so a new caller starts afresh, then stop it.
+  const abandon = (key: string, flight: Flight<T>) => {
+    forget(key, flight);
+    flight.settle({ kind: "failed", error: cancelled() });
+    flight.controller.abort(cancelled());
   };
 
   return {
     join(key, start, joinOptions = {}) {
       const existing = flights.get(key);
       if (existing !== undefined && existing.state.kind === "running") {
-        return { leader: false, events: subscribe(key, existing, joinOptions.signal) };
+        const events = subscribe(existing, joinOptions.signal, () => abandon(key, existing));
+        return { leader: false, events };
       }
       const flight = new Flight<T>();
       flights.set(key, flight);
       // Subscribe before the pump starts so the leader counts as a participant from the outset.
-      const events = subscribe(key, flight, joinOptions.signal);
-      void pump(key, flight, start);
+      const events = subscribe(flight, joinOptions.signal, () => abandon(key, flight));
+      void pump(flight, start, toError).finally(() => forget(key, flight));
       return { leader: true, events };
     },
     inFlight: () => flights.size,
   };
+}
+
+/** Runs the upstream call and feeds its events into the flight until it ends or fails. */
+async function pump<T>(
+  flight: Flight<T>,
+  start: (signal: AbortSignal) => AsyncIterable<T>,
+  toError: (error: unknown, eventsSoFar: number) => AppError,
+): Promise<void> {
+  try {
+    for await (const event of start(flight.controller.signal)) {
+      // After everyone left, stop pulling: a provider that ignores its signal cannot keep us busy.
+      if (flight.state.kind !== "running") return;
+      flight.push(event);
+    }
+    flight.settle({ kind: "done" });
+  } catch (error) {
+    flight.settle({ kind: "failed", error: toError(error, flight.events.length) });
+  }
+}
+
+/**
+ * One participant: reads the flight's buffer from its first event with its own cursor, and
+ * leaves when it stops reading or its signal aborts; the last to leave a running flight calls
+ * `abandon`.
+ */
+function subscribe<T>(
+  flight: Flight<T>,
+  signal: AbortSignal | undefined,
+  abandon: () => void,
+): AsyncIterable<T> {
+  flight.participants += 1;
+  let left = false;
+  let cancelWait: (() => void) | undefined;
+  const leave = () => {
+    if (left) return;
+    left = true;
+    signal?.removeEventListener("abort", onAbort);
+    flight.participants -= 1;
+    if (flight.participants === 0 && flight.state.kind === "running") abandon();
+  };
+  const onAbort = () => {
+    cancelWait?.();
+    leave();
+  };
+  if (signal?.aborted) queueMicrotask(onAbort);
+  else signal?.addEventListener("abort", onAbort, { once: true });
+
+  async function* read(): AsyncGenerator<T, void, undefined> {
+    let cursor = 0;
+    try {
+      for (;;) {
+        if (left) throw cancelled();
+        if (cursor < flight.events.length) {
+          yield flight.events[cursor++] as T;
+          continue;
+        }
+        if (flight.state.kind === "done") return;
+        if (flight.state.kind === "failed") throw flight.state.error;
+        await flight.wait((cancel) => {
+          cancelWait = cancel;
+        });
+        cancelWait = undefined;
+      }
+    } finally {
+      leave();
+    }
+  }
+  return read();
 }
 
 function cancelled(): AppError {

@@ -1,8 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db";
-import type { StatBucket, StatsAggregator } from "./cache-stats";
-import type { CacheLogger } from "./response-cache";
+import { Prisma } from "@/lib/db/generated/client";
+import { isRowRejection, sqlStateOf } from "@/lib/db/sql-state";
+import type { CacheCounters, StatBucket, StatsAggregator } from "./cache-stats";
+import type { CacheLogger } from "./entry-store";
 
 export interface StatsFlusherOptions {
   prisma: PrismaClient;
@@ -29,7 +31,8 @@ export interface StatsFlusher {
   stop(): Promise<void>;
 }
 
-const COUNTERS = [
+/** The counter columns of a CacheStat row, in column order; rows of one bucket merge by adding them. */
+export const COUNTERS = [
   "hitsMemory",
   "hitsDb",
   "misses",
@@ -42,7 +45,7 @@ const COUNTERS = [
   "outputTokensSaved",
   "costSavedUsd",
   "latencySavedMs",
-] as const satisfies readonly (keyof StatBucket)[];
+] as const satisfies readonly (keyof CacheCounters)[];
 
 const consoleLogger: CacheLogger = {
   warn: (message, fields) => console.warn(`[cache] ${message}`, fields ?? {}),
@@ -71,6 +74,9 @@ export function createStatsFlusher(options: StatsFlusherOptions): StatsFlusher {
       await prisma.$transaction(buckets.map((bucket) => upsertBucket(prisma, bucket)));
       return buckets.length;
     } catch (error) {
+      // A bucket the database refuses for its content would fail every retry of the batch, for
+      // every team: write them one by one instead, and drop only those refused on their own.
+      if (isRowRejection(error)) return writeEach(buckets);
       pending = buckets.slice(-maxPending);
       logger.error("could not flush cache statistics; will retry", {
         buckets: buckets.length,
@@ -79,6 +85,26 @@ export function createStatsFlusher(options: StatsFlusherOptions): StatsFlusher {
       });
       throw error;
     }
+  };
+
+  const writeEach = async (buckets: StatBucket[]): Promise<number> => {
+    let written = 0;
+    for (const [i, bucket] of buckets.entries()) {
+      try {
+        await upsertBucket(prisma, bucket);
+        written += 1;
+      } catch (error) {
+        if (!isRowRejection(error)) {
+          pending = buckets.slice(i).slice(-maxPending);
+          throw error;
+        }
+        logger.warn("dropped a statistics bucket the database refused", {
+          teamId: bucket.teamId,
+          sqlState: sqlStateOf(error),
+        });
+      }
+    }
+    return written;
   };
 
   // Flushes run one at a time, so a slow one is never overtaken by the next tick.
@@ -99,28 +125,25 @@ export function createStatsFlusher(options: StatsFlusherOptions): StatsFlusher {
   };
 }
 
+/** "CacheStat"'s columns as an INSERT names them: the id, the bucket's identity, its counters. */
+export const CACHE_STAT_COLUMNS = ["id", "bucketStart", "teamId", "agentId", "model"]
+  .concat(COUNTERS)
+  .map((column) => `"${column}"`)
+  .join(", ");
+
+/** Ends an INSERT into "CacheStat": a row for a bucket that exists adds its counters to it. */
+export const ADD_TO_EXISTING_BUCKET = `ON CONFLICT ("bucketStart", "teamId", "agentId", "model") DO UPDATE SET ${COUNTERS.map(
+  (c) => `"${c}" = "CacheStat"."${c}" + EXCLUDED."${c}"`,
+).join(", ")}`;
+
 function upsertBucket(prisma: PrismaClient, b: StatBucket) {
   return prisma.$executeRaw`
-    INSERT INTO "CacheStat" ("id", "bucketStart", "teamId", "agentId", "model",
-      "hitsMemory", "hitsDb", "misses", "coalesced", "bypasses", "tampered", "evictions",
-      "bytesServed", "inputTokensSaved", "outputTokensSaved", "costSavedUsd", "latencySavedMs")
+    INSERT INTO "CacheStat" (${Prisma.raw(CACHE_STAT_COLUMNS)})
     VALUES (${randomUUID()}, ${b.bucketStart}, ${b.teamId}, ${b.agentId}, ${b.model},
       ${b.hitsMemory}, ${b.hitsDb}, ${b.misses}, ${b.coalesced}, ${b.bypasses}, ${b.tampered},
       ${b.evictions}, ${Math.round(b.bytesServed)}, ${Math.round(b.inputTokensSaved)},
       ${Math.round(b.outputTokensSaved)}, ${b.costSavedUsd}, ${Math.round(b.latencySavedMs)})
-    ON CONFLICT ("bucketStart", "teamId", "agentId", "model") DO UPDATE SET
-      "hitsMemory" = "CacheStat"."hitsMemory" + EXCLUDED."hitsMemory",
-      "hitsDb" = "CacheStat"."hitsDb" + EXCLUDED."hitsDb",
-      "misses" = "CacheStat"."misses" + EXCLUDED."misses",
-      "coalesced" = "CacheStat"."coalesced" + EXCLUDED."coalesced",
-      "bypasses" = "CacheStat"."bypasses" + EXCLUDED."bypasses",
-      "tampered" = "CacheStat"."tampered" + EXCLUDED."tampered",
-      "evictions" = "CacheStat"."evictions" + EXCLUDED."evictions",
-      "bytesServed" = "CacheStat"."bytesServed" + EXCLUDED."bytesServed",
-      "inputTokensSaved" = "CacheStat"."inputTokensSaved" + EXCLUDED."inputTokensSaved",
-      "outputTokensSaved" = "CacheStat"."outputTokensSaved" + EXCLUDED."outputTokensSaved",
-      "costSavedUsd" = "CacheStat"."costSavedUsd" + EXCLUDED."costSavedUsd",
-      "latencySavedMs" = "CacheStat"."latencySavedMs" + EXCLUDED."latencySavedMs"`;
+    ${Prisma.raw(ADD_TO_EXISTING_BUCKET)}`;
 }
 
 /** Sums buckets with the same identity (a retried batch plus new events) and sorts them. */
@@ -139,133 +162,3 @@ function merge(buckets: StatBucket[]): StatBucket[] {
 }
 
 /** Summed counters over a period, as plain numbers. */
-export interface CacheTotals {
-  hitsMemory: number;
-  hitsDb: number;
-  misses: number;
-  coalesced: number;
-  bypasses: number;
-  tampered: number;
-  evictions: number;
-  bytesServed: number;
-  inputTokensSaved: number;
-  outputTokensSaved: number;
-  costSavedUsd: number;
-  latencySavedMs: number;
-  /**
-   * Lookups answered without this caller's own upstream call (memory, db, coalesced) over all
-   * cacheable lookups (those plus misses; bypasses excluded). 0 when there were none.
-   */
-  hitRate: number;
-}
-
-export type SeriesBucket = "minute" | "hour" | "day";
-
-export interface CacheSeriesPoint extends CacheTotals {
-  /** Start of the minute, hour or day (UTC). Periods without traffic are absent. */
-  bucketStart: Date;
-}
-
-export interface CacheBreakdownRow extends CacheTotals {
-  /** The agent id ("" for calls without an agent) or the model. */
-  group: string;
-}
-
-type Sums = { [K in (typeof COUNTERS)[number]]: number | bigint | null };
-
-/** Sums of the team's counters since `since` (all time without it). */
-export async function getCacheTotals({
-  prisma,
-  teamId,
-  since,
-}: {
-  prisma: PrismaClient;
-  teamId: string;
-  since?: Date;
-}): Promise<CacheTotals> {
-  const result = await prisma.cacheStat.aggregate({
-    where: { teamId, ...(since === undefined ? {} : { bucketStart: { gte: since } }) },
-    _sum: sumSelection(),
-  });
-  return toTotals(result._sum);
-}
-
-/** The team's counters per minute, hour or day since `since`, oldest first, for charts. */
-export async function getCacheSeries({
-  prisma,
-  teamId,
-  since,
-  bucket,
-}: {
-  prisma: PrismaClient;
-  teamId: string;
-  since: Date;
-  bucket: SeriesBucket;
-}): Promise<CacheSeriesPoint[]> {
-  // Sums are cast to float8: sum(bigint) is numeric, which raw queries return as a Decimal.
-  // The unit is one of three literals, never caller text, so it may sit in the SQL string.
-  const unit = ({ minute: "minute", hour: "hour", day: "day" } as const)[bucket];
-  const rows = await prisma.$queryRawUnsafe<(Sums & { bucketStart: Date })[]>(
-    `SELECT date_trunc('${unit}', "bucketStart") AS "bucketStart",
-            ${COUNTERS.map((c) => `sum("${c}")::float8 AS "${c}"`).join(", ")}
-     FROM "CacheStat"
-     WHERE "teamId" = $1 AND "bucketStart" >= $2
-     GROUP BY 1
-     ORDER BY 1`,
-    teamId,
-    since,
-  );
-  return rows.map((row) => ({ bucketStart: row.bucketStart, ...toTotals(row) }));
-}
-
-/** The team's counters since `since` per agent or per model, busiest first. */
-export async function getCacheBreakdown({
-  prisma,
-  teamId,
-  by,
-  since,
-}: {
-  prisma: PrismaClient;
-  teamId: string;
-  by: "agent" | "model";
-  since: Date;
-}): Promise<CacheBreakdownRow[]> {
-  const where = { teamId, bucketStart: { gte: since } };
-  const rows =
-    by === "agent"
-      ? (await prisma.cacheStat.groupBy({ by: ["agentId"], where, _sum: sumSelection() })).map(
-          (row) => ({ group: row.agentId, ...toTotals(row._sum) }),
-        )
-      : (await prisma.cacheStat.groupBy({ by: ["model"], where, _sum: sumSelection() })).map(
-          (row) => ({ group: row.model, ...toTotals(row._sum) }),
-        );
-  const lookups = (t: CacheTotals) => t.hitsMemory + t.hitsDb + t.coalesced + t.misses + t.bypasses;
-  return rows.sort((a, b) => lookups(b) - lookups(a) || (a.group < b.group ? -1 : 1));
-}
-
-function sumSelection() {
-  return Object.fromEntries(COUNTERS.map((c) => [c, true])) as {
-    [K in (typeof COUNTERS)[number]]: true;
-  };
-}
-
-function toTotals(sums: Sums): CacheTotals {
-  const n = (value: number | bigint | null | undefined) => Number(value ?? 0);
-  const totals = {
-    hitsMemory: n(sums.hitsMemory),
-    hitsDb: n(sums.hitsDb),
-    misses: n(sums.misses),
-    coalesced: n(sums.coalesced),
-    bypasses: n(sums.bypasses),
-    tampered: n(sums.tampered),
-    evictions: n(sums.evictions),
-    bytesServed: n(sums.bytesServed),
-    inputTokensSaved: n(sums.inputTokensSaved),
-    outputTokensSaved: n(sums.outputTokensSaved),
-    costSavedUsd: n(sums.costSavedUsd),
-    latencySavedMs: n(sums.latencySavedMs),
-  };
-  const served = totals.hitsMemory + totals.hitsDb + totals.coalesced;
-  const lookups = served + totals.misses;
-  return { ...totals, hitRate: lookups === 0 ? 0 : served / lookups };
-}

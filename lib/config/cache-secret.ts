@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Env } from "./schema";
+import { SECRET_HOWTO, secretWeakness } from "./secret-strength";
 
 export interface ResolvedSecret {
   secret: string;
@@ -20,7 +21,12 @@ export async function resolveCacheSecret(env: Env): Promise<ResolvedSecret> {
   if (env.CACHE_HMAC_SECRET) return { secret: env.CACHE_HMAC_SECRET, source: "environment" };
   const file = path.resolve(env.DATA_DIR, "cache-hmac-secret");
   const existing = await readFile(file, "utf8").catch(() => undefined);
-  if (existing?.trim()) return { secret: existing.trim(), source: "data-dir", file };
+  if (existing?.trim()) {
+    // A file someone edited by hand gets the same scrutiny as the environment variable.
+    const weakness = secretWeakness(existing.trim());
+    if (weakness) throw new Error(`The cache secret in ${file} is ${weakness}; ${SECRET_HOWTO}`);
+    return { secret: existing.trim(), source: "data-dir", file };
+  }
   await mkdir(path.dirname(file), { recursive: true });
   const secret = randomBytes(32).toString("hex");
   // "wx": if another process created it meanwhile, keep theirs.

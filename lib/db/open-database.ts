@@ -11,6 +11,12 @@ import { type SqlConnection, connectPostgres, wrapPGlite } from "./sql-connectio
 
 export type DatabaseKind = "postgres" | "pglite";
 
+/** A raw statement with `$1…` parameters; resolves to its rows. */
+export type SqlQuery = <T extends Record<string, unknown>>(
+  sql: string,
+  params?: unknown[],
+) => Promise<T[]>;
+
 export interface OpenDatabaseOptions {
   /** A Postgres server. Without it, embedded PGlite. */
   databaseUrl?: string;
@@ -31,6 +37,13 @@ export interface Database {
   migrations: number;
   /** A cheap round trip; rejects when the database is unreachable. */
   ping(): Promise<void>;
+  /**
+   * One raw, parameterized statement on the same pool (or PGlite instance) Prisma uses, for the
+   * few hot-path statements where Prisma's own per-query work costs more than the query (the
+   * cache's L2 read and batched writes: measured 2.8 ms of CPU for a findUnique on PGlite
+   * against 1.2 ms raw). Rows come back as the driver parses them.
+   */
+  query: SqlQuery;
   close(): Promise<void>;
 }
 
@@ -64,6 +77,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       kind: "postgres",
       prisma,
       migrations,
+      query: async (sql, params) => (await pool.query(sql, params)).rows,
       ping: async () => {
         await pool.query("SELECT 1");
       },
@@ -91,6 +105,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     kind: "pglite",
     prisma,
     migrations,
+    query: conn.query,
     ping: async () => {
       await pglite.query("SELECT 1");
     },

@@ -1,128 +1,183 @@
 import "server-only";
-import { ResponseCollector } from "@/lib/cache";
-import type { PrismaClient } from "@/lib/db";
+import {
+  cacheKey,
+  cacheKeyMaterial,
+  type CachedAnswer,
+  contentTypeOf,
+  type ResponseCache,
+  shouldCache,
+} from "@/lib/cache";
 import { AppError } from "@/lib/errors";
-import type {
-  CacheControl,
-  CacheStatus,
-  ModelCaller,
-  ModelRequest,
-  ModelStreamEvent,
-} from "@/lib/llm/types";
+import { addLogContext } from "@/lib/log-context";
+import type { CacheControl } from "@/lib/llm/types";
 import { toAnthropicError } from "./anthropic-errors";
-import { logGatewayRequest } from "./request-log";
+import { type CallSpend, callSpend, UsageTap } from "./call-spend";
+import { clientResponseHeaders } from "./forward-headers";
+import type { GatewayReply } from "./gateway-reply";
+import type { GatewayUpstream } from "./gateway-upstream";
 
-const encoder = new TextEncoder();
-
-function sseFrame(event: { type: string }): Uint8Array {
-  return encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+/** What the request log learns about one gateway call once it is answered. */
+export interface CallOutcome extends CallSpend {
+  status: number;
+  cacheStatus?: string;
+  errorType?: string;
 }
 
 export interface GatewayCall {
-  prisma: PrismaClient;
-  caller: ModelCaller;
+  cache: ResponseCache;
+  upstream: GatewayUpstream;
   teamId: string;
-  apiKeyId: string;
-  body: ModelRequest & { stream?: boolean; metadata?: unknown };
-  cache: CacheControl;
+  /** `/v1/messages` or `/v1/messages/count_tokens`. */
+  endpoint: "messages" | "count_tokens";
+  /** The path forwarded upstream, with the client's query string. */
+  path: string;
+  /** The client's headers: `anthropic-beta` is part of the cache key. */
+  requestHeaders: Headers;
+  /** What goes upstream: the client's protocol headers and the credential to use. */
+  upstreamHeaders: Headers;
+  /** The body exactly as received, forwarded as is. */
+  bodyBytes: Uint8Array;
+  /** The same body parsed: it only feeds the cache key and policy. */
+  body: Record<string, unknown>;
+  /** From `x-ensemble-cache` / `x-ensemble-cache-ttl`; mode undefined means the default policy. */
+  cacheControl: CacheControl;
+  /** The upstream is called with the client's own credential (x-ensemble-key mode). */
+  clientCredentials: boolean;
   signal: AbortSignal;
   /** Headers every response carries (rate-limit counts). */
   headers: Headers;
+  /** This exchange's id: the `request-id` of answers the gateway gives itself (hits, errors). */
+  requestId: string;
+  /** Called once, when the answer has been sent or failed after its status went out. */
+  onDone: (outcome: CallOutcome) => void;
 }
 
 /**
- * One Messages call through the gateway: the response cache, single-flight and upstream, answered
- * exactly as the Anthropic API answers (JSON, or SSE with the same events), plus an
- * `x-ensemble-cache` header telling how it was served. Every call is written to the request log.
+ * One Messages (or count_tokens) call through the gateway: the request goes upstream as sent,
+ * the upstream's answer comes back as sent, and the cache keeps what it sent beside it. A hit
+ * or a shared answer is the miss's bytes with a fresh message id.
  */
-export async function handleMessages(call: GatewayCall): Promise<Response> {
-  const started = performance.now();
-  const { stream: wantsStream, metadata: _metadata, ...request } = call.body;
-  let cacheStatus: CacheStatus | undefined;
-  const events = call
-    .caller(request as ModelRequest, {
-      teamId: call.teamId,
-      cache: call.cache,
+export async function handleMessages(call: GatewayCall): Promise<GatewayReply> {
+  const { body, endpoint } = call;
+  const format = endpoint === "messages" && body.stream === true ? "sse" : "json";
+  // Token counts are deterministic: cached unless the caller says bypass.
+  const cached =
+    endpoint === "count_tokens"
+      ? call.cacheControl.mode !== "bypass"
+      : shouldCache(body, call.cacheControl);
+  const answer = await call.cache.fetch(
+    {
+      key: cacheKey(body, {
+        tenant: call.teamId,
+        beta: call.requestHeaders.get("anthropic-beta"),
+        endpoint,
+      }),
+      tenant: call.teamId,
+      model: typeof body.model === "string" ? body.model : "",
+      agentId: null,
+      format,
+      mode: cached ? (call.cacheControl.mode ?? "default") : "bypass",
+      ttlSeconds: call.cacheControl.ttlSeconds,
+      material: () => cacheKeyMaterial(body),
       signal: call.signal,
-      onCacheStatus: (status) => (cacheStatus = status),
-    })
-    [Symbol.asyncIterator]();
-
-  const log = (status: number, usage?: { input: number; output: number }, errorType?: string) =>
-    logGatewayRequest(call.prisma, {
-      teamId: call.teamId,
-      apiKeyId: call.apiKeyId,
-      model: request.model,
-      stream: wantsStream === true,
-      status,
-      cacheStatus,
-      errorType,
-      latencyMs: Math.round(performance.now() - started),
-      inputTokens: usage?.input ?? 0,
-      outputTokens: usage?.output ?? 0,
-      createdAt: new Date(),
+    },
+    (signal) =>
+      call.upstream(
+        {
+          path: call.path,
+          body: call.bodyBytes,
+          headers: call.upstreamHeaders,
+          ownCredentials: true,
+          // A Messages call counts against its model's outbound limits; counting tokens does not.
+          ...(endpoint === "messages" && typeof body.model === "string"
+            ? { outbound: { model: body.model, teamId: call.teamId } }
+            : {}),
+        },
+        signal,
+      ),
+  );
+  if (!call.clientCredentials && (answer.httpStatus === 401 || answer.httpStatus === 403)) {
+    // The server's own key was refused: the gateway's fault, reported as such (toAnthropicError).
+    void answer.body[Symbol.asyncIterator]().return?.();
+    throw new AppError("upstream_auth", "the upstream refused the gateway's credentials", {
+      details: { upstreamStatus: answer.httpStatus },
     });
-
-  // The first event decides between an HTTP error and a 200 (and tells the cache status).
-  let first: IteratorResult<ModelStreamEvent>;
-  try {
-    first = await events.next();
-    if (first.done) throw new AppError("stream_interrupted", "the upstream returned no events");
-  } catch (error) {
-    const mapped = toAnthropicError(error);
-    log(mapped.status, undefined, mapped.body.error.type);
-    throw error;
   }
   const headers = new Headers(call.headers);
-  headers.set("x-ensemble-cache", cacheStatus ?? "miss");
-  const collector = new ResponseCollector();
-
-  if (!wantsStream) {
-    try {
-      collector.push(first.value);
-      for (let next = await events.next(); !next.done; next = await events.next())
-        collector.push(next.value);
-    } catch (error) {
-      const mapped = toAnthropicError(error);
-      log(mapped.status, undefined, mapped.body.error.type);
-      throw error;
-    }
-    const message = collector.result();
-    log(200, { input: message.usage.input_tokens, output: message.usage.output_tokens });
-    return Response.json(message, { headers });
+  if (answer.headers === null) {
+    headers.set("content-type", contentTypeOf(answer.format));
+    headers.set("request-id", call.requestId);
+  } else {
+    clientResponseHeaders(answer.headers, headers);
+    const upstreamRequestId = answer.headers.get("request-id");
+    if (upstreamRequestId) addLogContext({ upstreamRequestId });
   }
+  headers.set("x-ensemble-cache", answer.status);
+  if (answer.sourceId) headers.set("x-ensemble-source-id", answer.sourceId);
+  if (answer.format === "sse" && answer.httpStatus === 200) {
+    headers.set("cache-control", "no-cache");
+    headers.set("x-accel-buffering", "no");
+  }
+  if (answer.format === "json") return await jsonReply(answer, call, headers);
+  return { status: answer.httpStatus, headers, body: streamBody(answer, call) };
+}
 
-  headers.set("content-type", "text/event-stream; charset=utf-8");
-  headers.set("cache-control", "no-cache");
-  headers.set("x-accel-buffering", "no");
-  let pending: ModelStreamEvent | undefined = first.value;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const event = pending ?? (await events.next()).value;
-        pending = undefined;
-        if (!event) {
-          const message = collector.complete ? collector.result() : undefined;
-          log(
-            200,
-            message && { input: message.usage.input_tokens, output: message.usage.output_tokens },
-          );
-          controller.close();
-          return;
-        }
-        collector.push(event);
-        controller.enqueue(sseFrame(event));
-      } catch (error) {
-        // After the first byte the status is sent: report the failure in-stream, as the API does.
-        const mapped = toAnthropicError(error);
-        log(mapped.status, undefined, mapped.body.error.type);
-        controller.enqueue(sseFrame(mapped.body));
-        controller.close();
-      }
-    },
-    async cancel() {
-      await events.return?.();
-    },
+/** A JSON answer is read whole before the status goes out, so a failure is a proper error. */
+async function jsonReply(
+  answer: CachedAnswer,
+  call: GatewayCall,
+  headers: Headers,
+): Promise<GatewayReply> {
+  // A failure here is answered (and logged) by the caller, as an error in the API's envelope.
+  let text = "";
+  for await (const piece of answer.body) text += piece;
+  const tap = new UsageTap();
+  if (call.endpoint === "messages") tap.json(text);
+  call.onDone({
+    status: answer.httpStatus,
+    cacheStatus: answer.status,
+    ...spendOf(tap, answer, call),
   });
-  return new Response(body, { headers });
+  return { status: answer.httpStatus, headers, body: text };
+}
+
+/**
+ * The answer's text, one piece at a time, as its reader pulls it. A failure after the status
+ * went out is reported in-stream, as the API does; a reader that leaves early (the client went
+ * away) detaches this caller from the answer.
+ */
+async function* streamBody(answer: CachedAnswer, call: GatewayCall): AsyncGenerator<string, void> {
+  const pieces = answer.body[Symbol.asyncIterator]();
+  const tap = new UsageTap();
+  let outcome: Pick<CallOutcome, "status" | "errorType"> = {
+    status: 499,
+    errorType: "client_closed",
+  };
+  try {
+    for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
+      if (answer.format === "sse") tap.frames(next.value);
+      yield next.value;
+    }
+    outcome = { status: answer.httpStatus };
+  } catch (error) {
+    // The client left (its request's signal aborted): nobody to tell, logged as closed.
+    if (call.signal.aborted) return;
+    const mapped = toAnthropicError(error, call.requestId);
+    outcome = { status: mapped.status, errorType: mapped.body.error.type };
+    if (answer.format === "sse") yield `event: error\ndata: ${JSON.stringify(mapped.body)}\n\n`;
+  } finally {
+    call.onDone({ ...outcome, cacheStatus: answer.status, ...spendOf(tap, answer, call) });
+    await pieces.return?.();
+  }
+}
+
+/** Usage and cost of the answer, for the log: hits and shared answers cost nothing. */
+function spendOf(tap: UsageTap, answer: CachedAnswer, call: GatewayCall): CallSpend {
+  const status = answer.status;
+  return callSpend(tap, {
+    model: typeof call.body.model === "string" ? call.body.model : "",
+    endpoint: call.endpoint,
+    servedFromCache: status === "hit-memory" || status === "hit-db" || status === "coalesced",
+    fallback: answer.usage?.(),
+  });
 }

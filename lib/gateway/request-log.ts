@@ -1,86 +1,136 @@
 import "server-only";
+import { isRowRejection, sqlStateOf } from "@/lib/db/sql-state";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db";
-import { logger } from "@/lib/log";
+import type { Logger } from "@/lib/log";
+import { type BatchWriterStats, createBatchWriter } from "./batch-writer";
 
+/** One gateway request as the log keeps it. Never holds a credential. */
 export interface GatewayRequestRow {
   teamId: string;
   apiKeyId: string | null;
-  model: string;
+  /** The `request-id` the client received. */
+  requestId?: string | null;
+  /** @default "POST" */
+  method?: string;
+  /** The API path after /api/anthropic, without the query string. @default "/v1/messages" */
+  path?: string;
+  /** Null when the request was refused before a model was known. */
+  model: string | null;
   stream: boolean;
   status: number;
-  cacheStatus?: string;
-  errorType?: string;
+  cacheStatus?: string | null;
+  /** The API error type of a failed request (`invalid_request_error`, `request_too_large`, …). */
+  errorType?: string | null;
+  /** The upstream was called with the client's own credential (x-ensemble-key mode). */
+  clientCredentials?: boolean;
   latencyMs: number;
   inputTokens: number;
   outputTokens: number;
+  /** Prompt-cache tokens, writes by TTL. @default 0 */
+  cacheWrite5mTokens?: number;
+  cacheWrite1hTokens?: number;
+  cacheReadTokens?: number;
+  /** US dollars the upstream call cost; 0 when served from the cache. @default 0 */
+  costUsd?: number;
+  /** US dollars an answer from the cache would have cost upstream. @default 0 */
+  savedUsd?: number;
   createdAt: Date;
 }
 
-const FLUSH_MS = 200;
-const MAX_BATCH = 500;
-/** Past this many unwritten rows (a database outage), the oldest are dropped, and that is logged. */
-const MAX_BUFFER = 20_000;
+export interface RequestLog {
+  /** Queues a row; returns at once (the write happens after the answer, batched). */
+  write(row: GatewayRequestRow): void;
+  /** Writes what is queued (the log page calls it so an admin sees the latest calls). */
+  flush(): Promise<void>;
+  /** Flushes and stops; the runtime calls it on shutdown. */
+  close(): Promise<void>;
+  stats(): BatchWriterStats;
+}
 
-const globalForLog = globalThis as unknown as {
-  ensembleGatewayLog?: { rows: GatewayRequestRow[]; timer?: NodeJS.Timeout; prisma?: PrismaClient };
-};
-
-/**
- * The gateway's request log, written in batches: one INSERT per ~200 ms instead of one per call,
- * which kept the database off the hot path of every cached answer. The log trails by that much.
- */
-export function logGatewayRequest(prisma: PrismaClient, row: GatewayRequestRow): void {
-  const state = (globalForLog.ensembleGatewayLog ??= { rows: [] });
-  state.prisma = prisma;
-  state.rows.push(row);
-  if (state.rows.length > MAX_BUFFER) {
-    const dropped = state.rows.splice(0, state.rows.length - MAX_BUFFER).length;
-    logger.child("gateway").warn(`request log: dropped ${dropped} unwritten rows`);
-  }
-  if (state.rows.length >= MAX_BATCH) void flushGatewayLog();
-  else if (!state.timer) {
-    state.timer = setTimeout(() => void flushGatewayLog(), FLUSH_MS);
-    state.timer.unref?.();
-  }
+export interface RequestLogOptions {
+  prisma: PrismaClient;
+  log: Logger;
+  /** Overrides the database insert (tests of the writer's isolation). */
+  insert?: (rows: GatewayRequestRow[]) => Promise<void>;
+  /** @default 200 */
+  flushMs?: number;
+  /** @default 500 */
+  maxBatch?: number;
+  /** @default 20_000 */
+  maxBuffer?: number;
+  /** @default 5_000 */
+  retryMs?: number;
 }
 
 /**
- * One multi-row INSERT from column arrays: at a thousand cached calls a second, Prisma's createMany
- * spent more CPU preparing rows than the answers themselves cost.
+ * Text as the log stores it: a client controls `model`, and Postgres text cannot hold NUL, so a
+ * NUL becomes U+FFFD (the row is kept rather than refused); long values are cut.
  */
-async function insertRows(prisma: PrismaClient, rows: GatewayRequestRow[]): Promise<void> {
-  const col = <T>(f: (r: GatewayRequestRow) => T) => rows.map(f);
-  await prisma.$executeRaw`
-    INSERT INTO "GatewayRequest"
-      ("id", "teamId", "apiKeyId", "model", "stream", "status", "cacheStatus", "errorType",
-       "latencyMs", "inputTokens", "outputTokens", "createdAt")
-    SELECT * FROM unnest(
-      ${col(() => randomUUID())}::text[], ${col((r) => r.teamId)}::text[],
-      ${col((r) => r.apiKeyId)}::text[], ${col((r) => r.model)}::text[],
-      ${col((r) => r.stream)}::boolean[], ${col((r) => r.status)}::int[],
-      ${col((r) => r.cacheStatus ?? null)}::text[], ${col((r) => r.errorType ?? null)}::text[],
-      ${col((r) => r.latencyMs)}::int[], ${col((r) => r.inputTokens)}::int[],
-      ${col((r) => r.outputTokens)}::int[], ${col((r) => r.createdAt)}::timestamp(3)[]
-    )`;
+export function logText(value: string | null | undefined, max = 200): string | null {
+  if (value == null) return null;
+  return value.replace(/\u0000/g, "\uFFFD").slice(0, max);
 }
 
-export async function flushGatewayLog(): Promise<void> {
-  const state = globalForLog.ensembleGatewayLog;
-  if (!state?.prisma) return;
-  clearTimeout(state.timer);
-  state.timer = undefined;
-  while (state.rows.length > 0) {
-    const batch = state.rows.splice(0, MAX_BATCH);
-    try {
-      await insertRows(state.prisma, batch);
-    } catch (error) {
-      // Put them back for the next flush; the request itself has long been answered.
-      state.rows.unshift(...batch);
-      logger.child("gateway").warn(`request log write failed: ${(error as Error).message}`);
-      state.timer ??= setTimeout(() => void flushGatewayLog(), 5_000);
-      state.timer.unref?.();
-      return;
-    }
-  }
+/**
+ * One multi-row INSERT from column arrays: at a thousand cached calls a second, Prisma's
+ * createMany spent more CPU preparing rows than the answers themselves cost.
+ */
+export function insertRequestRows(prisma: PrismaClient) {
+  return async (rows: GatewayRequestRow[]): Promise<void> => {
+    const col = <T>(f: (r: GatewayRequestRow) => T) => rows.map(f);
+    await prisma.$executeRaw`
+      INSERT INTO "GatewayRequest"
+        ("id", "teamId", "apiKeyId", "requestId", "method", "path", "model", "stream", "status",
+         "cacheStatus", "errorType", "clientCredentials", "latencyMs", "inputTokens",
+         "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens",
+         "costUsd", "savedUsd", "createdAt")
+      SELECT * FROM unnest(
+        ${col(() => randomUUID())}::text[], ${col((r) => r.teamId)}::text[],
+        ${col((r) => r.apiKeyId)}::text[], ${col((r) => r.requestId ?? null)}::text[],
+        ${col((r) => r.method ?? "POST")}::text[], ${col((r) => r.path ?? "/v1/messages")}::text[],
+        ${col((r) => r.model)}::text[], ${col((r) => r.stream)}::boolean[],
+        ${col((r) => r.status)}::int[], ${col((r) => r.cacheStatus ?? null)}::text[],
+        ${col((r) => r.errorType ?? null)}::text[], ${col((r) => r.clientCredentials ?? false)}::boolean[],
+        ${col((r) => r.latencyMs)}::int[], ${col((r) => r.inputTokens)}::int[],
+        ${col((r) => r.outputTokens)}::int[], ${col((r) => r.cacheWrite5mTokens ?? 0)}::int[],
+        ${col((r) => r.cacheWrite1hTokens ?? 0)}::int[], ${col((r) => r.cacheReadTokens ?? 0)}::int[],
+        ${col((r) => r.costUsd ?? 0)}::float8[], ${col((r) => r.savedUsd ?? 0)}::float8[],
+        ${col((r) => r.createdAt)}::timestamp(3)[]
+      )`;
+  };
+}
+
+export { isRowRejection, sqlStateOf } from "@/lib/db/sql-state";
+
+/**
+ * The gateway's request log, owned by the runtime: rows queued by `write` are inserted in
+ * batches (one INSERT per ~200 ms), a row the database refuses is isolated and dropped without
+ * holding back the rows after it, and a database outage keeps rows until it ends (bounded).
+ */
+export function createRequestLog(options: RequestLogOptions): RequestLog {
+  const writer = createBatchWriter<GatewayRequestRow>({
+    insert: options.insert ?? insertRequestRows(options.prisma),
+    isRowError: isRowRejection,
+    onDrop: (reason, error, count) =>
+      options.log.warn(
+        reason === "overflow"
+          ? `request log: dropped ${count} unwritten row(s): the database has been unavailable`
+          : `request log: dropped a row the database refused (${sqlStateOf(error) ?? "?"}): ${(error as Error)?.message ?? error}`,
+      ),
+    onStoreError: (error, pending) =>
+      options.log.warn(
+        `request log write failed, ${pending} row(s) kept for a retry: ${(error as Error)?.message ?? error}`,
+      ),
+    flushMs: options.flushMs,
+    maxBatch: options.maxBatch,
+    maxBuffer: options.maxBuffer,
+    retryMs: options.retryMs,
+  });
+  return {
+    write: (row) => writer.write({ ...row, model: logText(row.model) }),
+    flush: () => writer.flush(),
+    close: () => writer.close(),
+    stats: () => writer.stats(),
+  };
 }

@@ -1,37 +1,12 @@
 import "server-only";
 import { ZodError } from "zod";
-import { AppError, isAppError } from "@/lib/errors";
+import { DATABASE_RETRY_AFTER_MS, isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { AppError, fromZodError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
-}
-
-/**
- * The dotted field an issue is about. An unknown key in a strict object is reported by zod on the
- * object itself (path []), so name the first unknown key instead: the caller needs to know which
- * one to remove.
- */
-function fieldOf(issue: ZodError["issues"][number]): string {
-  const path =
-    issue.code === "unrecognized_keys" && issue.keys[0] !== undefined
-      ? [...issue.path, issue.keys[0]]
-      : issue.path;
-  return path.map(String).join(".");
-}
-
-/** Turns a zod failure into a validation error naming the first offending field. */
-export function fromZodError(error: ZodError): AppError {
-  const issue = error.issues[0];
-  const field = (issue && fieldOf(issue)) || undefined;
-  const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "invalid request";
-  return new AppError("validation_failed", message, {
-    field,
-    details: {
-      issues: error.issues.slice(0, 10).map((i) => ({ field: fieldOf(i), message: i.message })),
-    },
-  });
 }
 
 /** Translates Prisma's known request errors into our vocabulary at the boundary. */
@@ -58,16 +33,45 @@ function fromPrismaError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/** ioredis's failures of an unavailable Redis (the circuit, a timeout, a lost connection). */
+function isRedisUnavailable(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  return (
+    e?.name === "RedisUnavailableError" ||
+    e?.name === "MaxRetriesPerRequestError" ||
+    e?.message === "Command timed out" ||
+    e?.message === "Connection is closed."
+  );
+}
+
 /** Any thrown value → an AppError. Unknown errors become a bare "internal" with no internals. */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   if (error instanceof ZodError) return fromZodError(error);
+  // An outage is not a bug: 503 with retry-after, which clients (and the Anthropic SDKs) retry.
+  if (isDatabaseUnavailable(error)) {
+    return new AppError("unavailable", "the database is unavailable; retry shortly", {
+      retryAfterMs: DATABASE_RETRY_AFTER_MS,
+      cause: error,
+    });
+  }
+  // Redis failing fast (its circuit open) or timing out: also an outage, not a bug.
+  if (isRedisUnavailable(error)) {
+    return new AppError("unavailable", "a backing store is unavailable; retry shortly", {
+      retryAfterMs: 1_000,
+      cause: error,
+    });
+  }
   return fromPrismaError(error) ?? new AppError("internal", "internal error", { cause: error });
 }
 
 export function errorResponse(error: unknown, headers?: HeadersInit): Response {
   const appError = toAppError(error);
-  if (appError.status >= 500) {
+  if (appError.code === "unavailable") {
+    // One line per refused request during an outage, without a stack: the cause is known.
+    const cause = appError.cause as { name?: unknown; code?: unknown } | undefined;
+    logger.child("http").warn(appError.message, { error: cause?.name, errorCode: cause?.code });
+  } else if (appError.status >= 500) {
     logger
       .child("http")
       .error(appError.code === "internal" ? "unhandled error" : appError.message, {

@@ -1,27 +1,28 @@
 import "server-only";
 import type { z } from "zod";
-import { AppError } from "@/lib/errors";
-import { fromZodError } from "./errors";
+import { AppError, fromZodError } from "@/lib/errors";
+import { MAX_BODY_BYTES, readBodyText } from "./read-body";
+import { assertStorableText } from "./storable-text";
 
-/** Request bodies above this are refused before parsing (a task is at most 100,000 characters). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from "./read-body";
+
+export interface ParseBodyOptions {
+  /** Bodies larger than this are refused with 413, before or while reading. @default MAX_BODY_BYTES */
+  maxBytes?: number;
+}
 
 /**
- * Reads a JSON body and validates it: malformed JSON is a 400 invalid_json; a wrong shape is a
- * 422 naming the field. Never casts `await req.json()`.
+ * Reads a JSON body and validates it: over the size limit is a 413 (nothing past the limit is
+ * read); malformed JSON is a 400 invalid_json; a string Postgres cannot store (NUL, a lone
+ * surrogate) is a 400 naming the field; a wrong shape is a 422 naming the field. Never casts
+ * `await req.json()`.
  */
 export async function parseJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
+  options: ParseBodyOptions = {},
 ): Promise<z.infer<S>> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) {
-    throw new AppError("payload_too_large", `request body is over ${MAX_BODY_BYTES} bytes`);
-  }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new AppError("payload_too_large", `request body is over ${MAX_BODY_BYTES} bytes`);
-  }
+  const text = await readBodyText(request, options.maxBytes ?? MAX_BODY_BYTES);
   let json: unknown;
   try {
     json = text === "" ? undefined : JSON.parse(text);
@@ -29,6 +30,7 @@ export async function parseJsonBody<S extends z.ZodType>(
     throw new AppError("invalid_json", "request body is not valid JSON");
   }
   if (json === undefined) throw new AppError("invalid_json", "request body is empty");
+  assertStorableText(json);
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   // A body of the wrong type altogether (`[]`, `"x"`, `null` where an object is expected) has no
@@ -45,7 +47,9 @@ export function parseSearchParams<S extends z.ZodType>(url: string | URL, schema
   return parseWith(schema, Object.fromEntries(new URL(url).searchParams));
 }
 
+/** Validates any value (query parameters, a header) that did not come through parseJsonBody. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  assertStorableText(value);
   const result = schema.safeParse(value);
   if (!result.success) throw fromZodError(result.error);
   return result.data;

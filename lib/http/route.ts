@@ -7,9 +7,12 @@ import {
   principalId,
   requireRole,
 } from "@/lib/auth";
-import { type PrismaClient, getPrisma } from "@/lib/db";
+import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { getApiKeys, getPrisma } from "@/lib/runtime";
+import { addLogContext } from "@/lib/log-context";
 import { errorResponse } from "./errors";
+import { observeRequest, routePattern } from "./observe-request";
 import { type RateLimitGroup, checkRateLimit, clientIp } from "./rate-limit";
 
 type Params = Record<string, string>;
@@ -39,8 +42,13 @@ export function route<P extends Params = Params>(
   handler: (ctx: RouteContext<P, Principal>) => Promise<Response> | Response,
 ): NextHandler {
   return wrap<P>(options, async (request, params, prisma) => {
-    const principal = await authenticate(prisma, request);
+    const keys = await getApiKeys();
+    const principal = await authenticate(prisma, request, { keys, failures: keys.failures });
     if (!principal) throw new AppError("unauthorized", "sign in or send an API key");
+    addLogContext({
+      teamId: principal.teamId,
+      ...(principal.kind === "api-key" ? { keyId: principal.apiKeyId } : {}),
+    });
     if (principal.kind === "user") assertSameOrigin(request);
     requireRole(principal.role, options.role);
     return {
@@ -56,7 +64,11 @@ export function publicRoute<P extends Params = Params>(
   handler: (ctx: RouteContext<P, Principal | null>) => Promise<Response> | Response,
 ): NextHandler {
   return wrap<P>(options, async (request, params, prisma) => {
-    const principal = await authenticate(prisma, request).catch(() => null);
+    const keys = await getApiKeys();
+    const principal = await authenticate(prisma, request, {
+      keys,
+      failures: keys.failures,
+    }).catch(() => null);
     assertSameOrigin(request);
     return {
       identity: `ip:${clientIp(request)}`,
@@ -74,9 +86,14 @@ function wrap<P extends Params>(
   ) => Promise<{ identity: string; run: () => Promise<Response> | Response }>,
 ): NextHandler {
   return async (request, context) => {
+    const params = ((await context?.params) ?? {}) as P;
+    const route = routePattern(new URL(request.url).pathname, params);
+    return observeRequest(request, route, () => serve(request, params));
+  };
+
+  async function serve(request: Request, params: P): Promise<Response> {
     let limitHeaders: Headers | undefined;
     try {
-      const params = ((await context?.params) ?? {}) as P;
       const prisma = await getPrisma();
       const { identity, run } = await prepare(request, params, prisma);
       const group = options.rateLimit ?? (options.role ? "api" : false);
@@ -91,5 +108,5 @@ function wrap<P extends Params>(
     } catch (error) {
       return errorResponse(error, limitHeaders);
     }
-  };
+  }
 }

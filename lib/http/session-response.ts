@@ -1,12 +1,10 @@
 import "server-only";
 import { SESSION_TTL_MS, sessionCookie } from "@/lib/auth";
+import { requestProto } from "./client-address";
 
-/** Cookies are Secure when the request came over HTTPS (directly or through a proxy). */
+/** Cookies are Secure when the request came over HTTPS (directly or through a trusted proxy). */
 export function isHttps(request: Request): boolean {
-  return (
-    new URL(request.url).protocol === "https:" ||
-    request.headers.get("x-forwarded-proto") === "https"
-  );
+  return requestProto(request) === "https";
 }
 
 export function withSessionCookie(response: Response, request: Request, token: string): Response {

@@ -3,7 +3,34 @@ import "server-only";
 import Anthropic from "@anthropic-ai/sdk";
 import { AppError } from "@/lib/errors";
 import { mapUpstreamError } from "./map-error";
-import type { CallOptions, ModelRequest, ModelResponse, ModelStreamEvent, Provider } from "./types";
+import { fetchTransport, undiciTransport } from "./raw-transport";
+import type {
+  CallOptions,
+  ModelRequest,
+  ModelResponse,
+  ModelStreamEvent,
+  Provider,
+  RawRequest,
+  UpstreamResponse,
+} from "./types";
+
+/** The API version sent when the caller names none (the runs path). */
+const DEFAULT_VERSION = "2023-06-01";
+/** Client headers that never travel upstream: hop-by-hop, our own, and what fetch sets itself. */
+const NOT_FORWARDED = new Set([
+  "host",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "accept-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-authorization",
+  "cookie",
+]);
+const CREDENTIALS = new Set(["x-api-key", "authorization"]);
 
 /** The SDK's log levels; "off" silences it (tests that provoke broken streams use it). */
 export type AnthropicLogLevel = "off" | "error" | "warn" | "info" | "debug";
@@ -18,13 +45,14 @@ export interface AnthropicProviderOptions {
   /** Extra headers on every request (e.g. `anthropic-beta`). */
   defaultHeaders?: Record<string, string>;
   /**
-   * A fetch implementation, e.g. to route through an undici Agent with a larger pool or to script
-   * failures in tests.
-   * @default globalThis.fetch
+   * A fetch implementation, e.g. to script failures in tests.
+   * @default the SDK's calls use the global fetch; raw calls (`send`) use undici's `request`
    */
   fetch?: typeof fetch;
   /** @default "warn" */
   logLevel?: AnthropicLogLevel;
+  /** Where the SDK's own warnings go (the app's redacting logger). @default console */
+  logger?: Record<"debug" | "info" | "warn" | "error", (...args: unknown[]) => void>;
 }
 
 /** A Provider over @anthropic-ai/sdk, plus the non-streaming call the gateway's JSON path needs. */
@@ -49,6 +77,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     defaultHeaders: options.defaultHeaders,
     fetch: options.fetch,
     logLevel: options.logLevel ?? "warn",
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const redact = [options.apiKey];
 
@@ -113,5 +142,45 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     }
   }
 
-  return { kind: options.kind, stream, complete };
+  const send = createSend(options, redact);
+
+  return { kind: options.kind, stream, complete, send };
+}
+
+/**
+ * The raw call: the body as given, the caller's protocol headers, the server's key unless the
+ * headers already carry the credential to use (the gateway sets it), the answer unread.
+ */
+function createSend(
+  options: AnthropicProviderOptions,
+  redact: readonly string[],
+): (raw: RawRequest, callOptions?: CallOptions) => Promise<UpstreamResponse> {
+  const transport = options.fetch ? fetchTransport(options.fetch) : undiciTransport();
+  const base = options.baseURL.replace(/\/+$/, "");
+  return async function send(
+    raw: RawRequest,
+    callOptions: CallOptions = {},
+  ): Promise<UpstreamResponse> {
+    const headers = new Headers();
+    for (const [name, value] of raw.headers ?? []) {
+      if (NOT_FORWARDED.has(name) || name.startsWith("x-ensemble-")) continue;
+      if (CREDENTIALS.has(name) && !raw.ownCredentials) continue;
+      headers.set(name, value);
+    }
+    if (!raw.ownCredentials) headers.set("x-api-key", options.apiKey);
+    if (!headers.has("anthropic-version")) headers.set("anthropic-version", DEFAULT_VERSION);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    for (const [name, value] of Object.entries(options.defaultHeaders ?? {})) {
+      if (!headers.has(name)) headers.set(name, value);
+    }
+    try {
+      return await transport(base + raw.path, {
+        headers,
+        body: raw.body,
+        signal: callOptions.signal,
+      });
+    } catch (error) {
+      throw mapUpstreamError(error, { signal: callOptions.signal, redact });
+    }
+  };
 }

@@ -40,6 +40,12 @@ export interface Provider {
   /** "anthropic" for the real API, "simulator" for our loopback Anthropic-protocol server. */
   readonly kind: "anthropic" | "simulator";
   stream(request: ModelRequest, options?: CallOptions): AsyncIterable<ModelStreamEvent>;
+  /**
+   * Sends a request as given and returns the upstream's answer unread, whatever its status: the
+   * gateway forwards it, the cache stores what it sent. Throws only when no answer came
+   * (connection, abort).
+   */
+  send(request: RawRequest, options?: CallOptions): Promise<UpstreamResponse>;
 }
 
 /** How a model call was served, as reported on steps, events and gateway headers. */
@@ -51,6 +57,11 @@ export interface CacheControl {
   mode?: "default" | "bypass" | "refresh";
   /** Overrides the entry's time to live. */
   ttlSeconds?: number;
+  /**
+   * A warm-up fill, not a user's lookup: it moves no hit/miss statistic (issue 13 #8).
+   * @default false
+   */
+  warm?: boolean;
 }
 
 /** What a caller of the model knows about the call beyond the request itself. */
@@ -72,3 +83,35 @@ export type ModelCaller = (
   request: ModelRequest,
   context: CallContext,
 ) => AsyncIterable<ModelStreamEvent>;
+
+/** An upstream HTTP answer, its body unread: what the gateway forwards and the cache stores. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  /** The body as it arrives; null when there is none. */
+  body: AsyncIterable<Uint8Array> | null;
+}
+
+/** A request forwarded as sent: the body's bytes and the client's protocol headers. */
+export interface RawRequest {
+  /** The API path and the client's query string, e.g. `/v1/messages?beta=true`. */
+  path: string;
+  /** The body exactly as the client sent it. */
+  body: string | Uint8Array;
+  /**
+   * Headers to forward (`anthropic-version`, `anthropic-beta`, …). Credentials among them are
+   * replaced by the provider's own unless `ownCredentials` is set.
+   */
+  headers?: Headers;
+  /** Forward the client's own x-api-key / Authorization instead of the server's key. */
+  ownCredentials?: boolean;
+  /** Set on model calls that count against the outbound limits (lib/outbound). */
+  outbound?: {
+    model: string;
+    teamId: string;
+    /** How long the call may wait for room. @default no bound but its signal */
+    maxWaitMs?: number;
+    /** Told how long the call waited for room (0 on the fast path), before it goes. */
+    onWait?: (ms: number) => void;
+  };
+}

@@ -45,10 +45,27 @@ export interface CircuitBreaker {
   readonly key: string;
   /** The current state, after any cooldown that has run out. */
   state(): BreakerState;
-  /** Lets a call through (taking the probe slot when half-open), or throws AppError("circuit_open"). */
-  enter(): BreakerPermit;
+  /**
+   * Lets a call through (taking the probe slot when half-open), or throws AppError("circuit_open").
+   * `requestKey` identifies the request: while closed, failures count once per distinct request,
+   * so one bad request retried (or one prompt that makes the upstream fail) cannot open the
+   * circuit for every team on its own.
+   */
+  enter(requestKey?: string): BreakerPermit;
   /** Throws AppError("circuit_open") when `enter()` would, without taking the probe slot. */
   assertCallable(): void;
+  /** When the current state began, and the failure that last counted against the model. */
+  info(): { since: number; lastError: string | undefined };
+}
+
+/** A failure in words for the circuit's refusal message (code and upstream message, no secrets). */
+function describe(error: unknown): string {
+  if (!isAppError(error)) return "an unexpected error";
+  const status = error.details?.upstreamStatus;
+  return `${error.code}${typeof status === "number" ? ` ${status}` : ""}: ${error.message}`.slice(
+    0,
+    300,
+  );
 }
 
 /**
@@ -82,6 +99,26 @@ function outcomeOf(error: unknown, isFailure: (error: unknown) => boolean): Outc
   return "neutral";
 }
 
+/** The error a caller gets while the circuit refuses calls: why, and when the next probe is due. */
+function refusal(
+  key: string,
+  s: BreakerState,
+  lastError: string | undefined,
+  at: number,
+): AppError {
+  // While a probe is out there is no cooldown left to report, so no retryAfterMs.
+  const retryAfterMs = s.name === "open" ? Math.max(0, s.until - at) : undefined;
+  const cause = lastError ? ` after repeated failures (last: ${lastError})` : "";
+  const next =
+    retryAfterMs === undefined
+      ? "a probe call is testing it"
+      : `the next probe is in ${Math.ceil(retryAfterMs / 1000)} s`;
+  return new AppError("circuit_open", `Model ${key} is unavailable${cause}; ${next}.`, {
+    retryAfterMs,
+    details: { model: key, state: s.name, ...(lastError ? { lastError } : {}) },
+  });
+}
+
 export function createCircuitBreaker(key: string, options: BreakerOptions = {}): CircuitBreaker {
   const threshold = options.failureThreshold ?? 5;
   const cooldownMs = options.cooldownMs ?? 30_000;
@@ -89,70 +126,81 @@ export function createCircuitBreaker(key: string, options: BreakerOptions = {}):
   const now = options.now ?? Date.now;
 
   let state: BreakerState = { name: "closed", failures: 0 };
+  /** When the current state began (epoch ms), for status pages. */
+  let since = now();
+  /** The failure that opened (or last counted against) the circuit: the cause users are told. */
+  let lastError: string | undefined;
+  /** Requests that failed in the current streak of failures. */
+  const streak = new Set<string>();
+
+  function set(next: BreakerState): void {
+    // An open state's own start, so "since" and "next probe" are exactly one cool-down apart.
+    if (next.name !== state.name) since = next.name === "open" ? next.openedAt : now();
+    if (next.name === "closed" && next.failures === 0) streak.clear();
+    state = next;
+  }
 
   function current(): BreakerState {
     // Open → half-open happens lazily on read, so the breaker needs no timers.
-    if (state.name === "open" && now() >= state.until)
-      state = { name: "half-open", probing: false };
+    if (state.name === "open" && now() >= state.until) set({ name: "half-open", probing: false });
     return state;
   }
 
   function open(): void {
     const at = now();
-    state = { name: "open", openedAt: at, until: at + cooldownMs };
+    set({ name: "open", openedAt: at, until: at + cooldownMs });
   }
 
-  function permit(isProbe: boolean): BreakerPermit {
+  function permit(isProbe: boolean, requestKey: string | undefined): BreakerPermit {
     let settled = false;
     return {
       settle(error?: unknown) {
         if (settled) return;
         settled = true;
         const outcome = outcomeOf(error, isFailure);
+        if (outcome === "failure") lastError = describe(error);
         if (isProbe) {
           // A neutral probe proved nothing: let the next caller probe instead.
-          if (outcome === "neutral") state = { name: "half-open", probing: false };
-          else if (outcome === "success") state = { name: "closed", failures: 0 };
+          if (outcome === "neutral") set({ name: "half-open", probing: false });
+          else if (outcome === "success") set({ name: "closed", failures: 0 });
           else open();
           return;
         }
         const s = current();
         // Late outcomes of calls admitted before the circuit opened must not reset or re-open it.
         if (s.name !== "closed") return;
-        if (outcome === "success") state = { name: "closed", failures: 0 };
+        if (outcome === "success") set({ name: "closed", failures: 0 });
         else if (outcome === "failure") {
+          // The same request failing again says more about the request than about the model.
+          if (requestKey !== undefined) {
+            if (streak.has(requestKey)) return;
+            streak.add(requestKey);
+          }
           const failures = s.failures + 1;
           if (failures >= threshold) open();
-          else state = { name: "closed", failures };
+          else set({ name: "closed", failures });
         }
       },
     };
   }
 
-  function refusal(s: BreakerState): AppError {
-    // While a probe is out there is no cooldown left to report, so no retryAfterMs.
-    const retryAfterMs = s.name === "open" ? Math.max(0, s.until - now()) : undefined;
-    return new AppError("circuit_open", `The circuit for model ${key} is open; failing fast.`, {
-      retryAfterMs,
-      details: { model: key, state: s.name },
-    });
-  }
-
   return {
     key,
     state: current,
-    enter() {
+    info: () => ({ since, lastError }),
+    enter(requestKey) {
       const s = current();
-      if (s.name === "closed") return permit(false);
+      if (s.name === "closed") return permit(false, requestKey);
       if (s.name === "half-open" && !s.probing) {
         state = { name: "half-open", probing: true };
-        return permit(true);
+        return permit(true, requestKey);
       }
-      throw refusal(s);
+      throw refusal(key, s, lastError, now());
     },
     assertCallable() {
       const s = current();
-      if (s.name === "open" || (s.name === "half-open" && s.probing)) throw refusal(s);
+      if (s.name === "open" || (s.name === "half-open" && s.probing))
+        throw refusal(key, s, lastError, now());
     },
   };
 }
@@ -165,6 +213,12 @@ export interface BreakerSnapshot {
   failures: number;
   /** Milliseconds until an open circuit lets a probe through; 0 otherwise. */
   retryAfterMs: number;
+  /** When the current state began (ISO 8601). */
+  since: string;
+  /** When an open circuit lets its next probe through (ISO 8601); null otherwise. */
+  nextProbeAt: string | null;
+  /** The failure that last counted against the model, if any. */
+  lastError: string | null;
 }
 
 export interface BreakerRegistry {
@@ -189,11 +243,15 @@ export function createBreakerRegistry(options: BreakerOptions = {}): BreakerRegi
     snapshot() {
       return [...breakers.values()].map((breaker) => {
         const s = breaker.state();
+        const { since, lastError } = breaker.info();
         return {
           model: breaker.key,
           state: s.name,
           failures: s.name === "closed" ? s.failures : 0,
           retryAfterMs: s.name === "open" ? Math.max(0, s.until - now()) : 0,
+          since: new Date(since).toISOString(),
+          nextProbeAt: s.name === "open" ? new Date(s.until).toISOString() : null,
+          lastError: lastError ?? null,
         };
       });
     },

@@ -1,5 +1,6 @@
 import type { ErrorCode } from "@/lib/errors";
 import type { CacheStatus, ModelStreamEvent } from "@/lib/llm/types";
+import type { TokenUsage } from "@/lib/llm/usage";
 
 /** The model's reason for stopping, as Anthropic reports it. */
 export type StopReason = Extract<
@@ -71,9 +72,26 @@ export interface StepEndEvent extends EventBase {
   ttftMs: number | null;
   inputTokens: number;
   outputTokens: number;
+  /** Every billed token class; absent from events recorded before prompt-cache accounting. */
+  usage?: TokenUsage;
   /** How the successful call was served; null when the caller never said. */
   cacheStatus: CacheStatus | null;
   stopReason: StopReason;
+}
+
+/**
+ * What a step that did not finish had streamed before it stopped (issue 13 #3): the text the user
+ * watched, and what the broken call billed. `outputTokens` is the upstream's count when it sent
+ * one, else the number of text deltas seen (the stream broke before its final usage).
+ */
+export interface PartialAnswer {
+  output: string;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  usage: TokenUsage;
+  /** How the broken call was served; a replay from the cache billed nothing. */
+  cacheStatus: CacheStatus | null;
 }
 
 /**
@@ -88,6 +106,8 @@ export interface StepErrorEvent extends EventBase {
   attempts: AttemptRecord[];
   latencyMs: number;
   skipped?: true;
+  /** Present when text had streamed before the step stopped: kept, never thrown away. */
+  partial?: PartialAnswer;
 }
 
 /** How a run ended. */

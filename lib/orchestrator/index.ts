@@ -1,7 +1,7 @@
 /**
  * The orchestrator: runs a plan of agents against a ModelCaller and streams RunEvents.
  *
- * It owns the resilience rules of ARCHITECTURE.md — retries (retry-policy, backoff), per-attempt
+ * It owns the resilience rules of docs/architecture.md — retries (retry-policy, backoff), per-attempt
  * and per-run timeouts (AbortSignal), FIFO concurrency limits (a process-wide semaphore the app
  * creates once, plus one per run), and per-model circuit breakers — and nothing else: no HTTP,
  * no Next.js, no database, no process.env. Every option is passed in.
@@ -11,6 +11,7 @@
  * the events at the edge (SSE id = event.seq). Breaking out of the loop cancels the run.
  */
 export { runPlan, type RunOptions } from "./run-orchestrator";
+export { stepContent } from "./step-request";
 export {
   compilePlan,
   type AgentSnapshot,
@@ -24,6 +25,7 @@ export {
 } from "./plan";
 export type {
   AttemptRecord,
+  PartialAnswer,
   RunEndEvent,
   RunEvent,
   RunStartEvent,
@@ -43,6 +45,13 @@ export {
   type SemaphoreStats,
 } from "./semaphore";
 export {
+  createFairSemaphore,
+  type FairSemaphore,
+  type FairSemaphoreOptions,
+  type FairSemaphoreStats,
+  type Tenant,
+} from "./fair-semaphore";
+export {
   createBreakerRegistry,
   createCircuitBreaker,
   isBreakerFailure,
@@ -53,6 +62,7 @@ export {
   type BreakerState,
   type CircuitBreaker,
 } from "./circuit-breaker";
+export { withBreakers } from "./breaker-caller";
 export {
   BACKOFF_DEFAULTS,
   backoffDelay,
@@ -66,5 +76,5 @@ export {
   type FailureContext,
   type RetryDecision,
 } from "./retry-policy";
-export { abortableSleep, type Sleep } from "./abortable-sleep";
-export { anySignal, createTimeout, type Timeout } from "./signals";
+// The shared async helpers live in lib/async; re-exported as part of the orchestrator's options.
+export { abortableSleep, anySignal, createTimeout, type Sleep, type Timeout } from "@/lib/async";

@@ -37,6 +37,7 @@ export function classifyFailure(error: unknown, context: FailureContext): RetryD
 
   // Our own outcomes: the run was cancelled or ran out of time, the input is wrong, or the breaker
   // is protecting the model. Retrying any of them works against the decision that produced it.
+  // (A step does wait out an open circuit — run-step.ts — but that wait is not a retry.)
   if (error.code === "cancelled") return stop("cancelled");
   if (error.code === "deadline_exceeded") return stop("run deadline exceeded");
   if (error.code === "validation_failed") return stop("validation failed");

@@ -1,20 +1,21 @@
 import { AppError } from "@/lib/errors";
 import type { CacheControl, ModelCaller } from "@/lib/llm/types";
-import { abortableSleep, type Sleep } from "./abortable-sleep";
+import { type Sleep, abortError, abortableSleep, createTimeout } from "@/lib/async";
 import { AsyncQueue } from "./async-queue";
 import type { BackoffOptions } from "./backoff";
-import type { BreakerRegistry } from "./circuit-breaker";
 import type { RunEvent, RunEventInput, RunStatus } from "./events";
 import { compilePlan, type CompiledPlan, type CompiledStep, type Plan } from "./plan";
 import { runStep, type StepOutcome, type StepRuntime } from "./run-step";
 import { createSemaphore, type Semaphore } from "./semaphore";
-import { abortError, createTimeout } from "./signals";
 import { stepContent } from "./step-request";
 
 export interface RunOptions {
   /** Stamped on every event. */
   runId: string;
-  /** Answers model calls: the provider, usually behind the response cache. */
+  /**
+   * Answers model calls: the provider, usually behind the response cache, with the per-model
+   * circuit breakers (withBreakers) between the cache and the upstream.
+   */
   caller: ModelCaller;
   /** The process-wide limit on concurrent upstream calls, shared by all runs. */
   semaphore: Semaphore;
@@ -23,8 +24,6 @@ export interface RunOptions {
    * @default 4
    */
   runConcurrency?: number;
-  /** Per-model circuit breakers, shared by all runs. Without it, no breaker is consulted. */
-  breakers?: BreakerRegistry;
   /**
    * Longest time one attempt may take, from holding its permits to message_stop.
    * @default 60000
@@ -52,16 +51,25 @@ export interface RunOptions {
   now?: () => number;
   /** Waits between attempts; must honour its signal. @default abortableSleep */
   sleep?: Sleep;
+  /**
+   * Wraps each step's work, so the caller can tie what happens inside (log lines, trace spans)
+   * to the step without the orchestrator knowing of either.
+   */
+  aroundStep?: <T>(stepKey: string, work: () => Promise<T>) => Promise<T>;
+  /** Wraps each attempt of a step (its permit wait and model call), as aroundStep does. */
+  aroundAttempt?: <T>(stepKey: string, attempt: number, work: () => Promise<T>) => Promise<T>;
 }
 
 /**
  * Runs a plan and streams its events. The plan is validated at once (throwing
- * AppError("validation_failed")); the run itself starts when iteration starts, and only one
- * iteration is allowed. Leaving the loop early (break, return, throw) cancels the run, and the
- * loop exits only after every upstream call has been aborted and every permit given back.
+ * AppError("validation_failed")), unless it is one compilePlan already returned (a caller that
+ * validated it before storing it passes that, so it is compiled once). The run itself starts when
+ * iteration starts, and only one iteration is allowed. Leaving the loop early (break, return,
+ * throw) cancels the run, and the loop exits only after every upstream call has been aborted and
+ * every permit given back.
  */
-export function runPlan(plan: Plan, options: RunOptions): AsyncIterable<RunEvent> {
-  const compiled = compilePlan(plan);
+export function runPlan(plan: Plan | CompiledPlan, options: RunOptions): AsyncIterable<RunEvent> {
+  const compiled = "mode" in plan ? compilePlan(plan) : plan;
   let iterated = false;
   return {
     [Symbol.asyncIterator]() {
@@ -118,7 +126,6 @@ async function drive(
   const runtime: StepRuntime = {
     caller: options.caller,
     semaphores: [createSemaphore(options.runConcurrency ?? 4), options.semaphore],
-    breakers: options.breakers,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 60_000,
     maxAttempts: options.maxAttempts ?? 3,
     backoff: options.backoff ?? {},
@@ -128,6 +135,8 @@ async function drive(
     sleep: options.sleep ?? abortableSleep,
     scope,
     emit,
+    aroundStep: options.aroundStep,
+    aroundAttempt: options.aroundAttempt,
   };
 
   try {
@@ -143,35 +152,40 @@ async function drive(
     });
 
     const outcomes = await schedule(plan, runtime);
-
-    let inputTokens = 0;
-    let outputTokens = 0;
-    let succeeded = 0;
-    for (const outcome of outcomes.values()) {
-      if (!outcome.ok) continue;
-      succeeded += 1;
-      inputTokens += outcome.inputTokens;
-      outputTokens += outcome.outputTokens;
-    }
-    const status: RunStatus = cancel.signal.aborted
-      ? "cancelled"
-      : succeeded === plan.steps.length
-        ? "succeeded"
-        : succeeded > 0
-          ? "partial"
-          : "failed";
     void emit({
       type: "run-end",
-      status,
+      ...summarize(outcomes, cancel.signal.aborted),
       latencyMs: now() - runStartedAt,
-      inputTokens,
-      outputTokens,
     });
     queue.close();
   } finally {
     deadline.clear();
     external?.removeEventListener("abort", onExternalAbort);
   }
+}
+
+/** The run's status and token totals from its steps' outcomes. */
+function summarize(
+  outcomes: Map<string, StepOutcome>,
+  cancelled: boolean,
+): { status: RunStatus; inputTokens: number; outputTokens: number } {
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let succeeded = 0;
+  for (const outcome of outcomes.values()) {
+    if (!outcome.ok) continue;
+    succeeded += 1;
+    inputTokens += outcome.inputTokens;
+    outputTokens += outcome.outputTokens;
+  }
+  const status: RunStatus = cancelled
+    ? "cancelled"
+    : succeeded === outcomes.size
+      ? "succeeded"
+      : succeeded > 0
+        ? "partial"
+        : "failed";
+  return { status, inputTokens, outputTokens };
 }
 
 /**
@@ -204,7 +218,8 @@ function schedule(plan: CompiledPlan, rt: StepRuntime): Promise<Map<string, Step
     };
     const start = (step: CompiledStep) => {
       running.add(step.key);
-      const run = async () => runStep(step, stepContent(plan.task, step, outputs), rt);
+      const work = () => runStep(step, stepContent(plan.task, step, outputs), rt);
+      const run = async () => (rt.aroundStep ? rt.aroundStep(step.key, work) : work());
       run()
         .catch((error: unknown): StepOutcome => {
           // A bug, not an upstream outcome: still end the step with exactly one event.

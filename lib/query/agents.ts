@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { AgentView } from "@/lib/agents/agent-view";
 import type { CreateAgentInput } from "@/lib/agents/schema";
-import { apiFetch, postJson } from "./api";
+import { fetchJson, postJson } from "./fetch-json";
 
 /** The body of POST /api/agents (and, partially, PATCH /api/agents/:id). */
 export type AgentInput = CreateAgentInput;
@@ -19,14 +19,14 @@ export const agentKeys = {
 export function useAgents() {
   return useQuery({
     queryKey: agentKeys.all,
-    queryFn: async () => (await apiFetch<{ agents: AgentView[] }>("/api/agents")).agents,
+    queryFn: async () => (await fetchJson<{ agents: AgentView[] }>("/api/agents")).agents,
   });
 }
 
 export function useModels() {
   return useQuery({
     queryKey: agentKeys.models,
-    queryFn: () => apiFetch<ModelsResponse>("/api/models"),
+    queryFn: () => fetchJson<ModelsResponse>("/api/models"),
     staleTime: 5 * 60_000,
   });
 }
@@ -40,11 +40,9 @@ export function useSaveAgent() {
     ) => {
       const { id, input } = args;
       const { agent } = id
-        ? await postJson<{ agent: AgentView }>(
-            `/api/agents/${encodeURIComponent(id)}`,
-            input,
-            "PATCH",
-          )
+        ? await postJson<{ agent: AgentView }>(`/api/agents/${encodeURIComponent(id)}`, input, {
+            method: "PATCH",
+          })
         : await postJson<{ agent: AgentView }>("/api/agents", input);
       return agent;
     },
@@ -56,7 +54,7 @@ export function useDeleteAgent() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      apiFetch<null>(`/api/agents/${encodeURIComponent(id)}`, { method: "DELETE" }),
+      fetchJson<null>(`/api/agents/${encodeURIComponent(id)}`, { method: "DELETE" }),
     onSuccess: () => client.invalidateQueries({ queryKey: agentKeys.all }),
   });
 }

@@ -7,11 +7,18 @@
  * start changes nothing.
  */
 import type { ErrorCode } from "@/lib/errors";
-import type { RunDetail, RunMode, RunStatus, RunStepView, StepStatus } from "@/lib/runs/run-view";
+import type { StopReason } from "@/lib/orchestrator";
+import type { RunDetail, RunMode, RunStatus, StepStatus } from "@/lib/runs/run-view";
+import { isFinished } from "@/lib/runs/status";
+import { interruptRun } from "./interrupted-steps";
+import { keepLiveStopReason, partialFields, pendingStep, stepFromView } from "./live-step";
 import type { RunStreamEvent } from "@/lib/runs/stream-events";
 
-/** What a step panel shows: the stored statuses plus "retrying" between attempts. */
-export type LiveStepStatus = StepStatus | "retrying";
+/**
+ * What a step panel shows: the stored statuses, "retrying" between attempts, and "interrupted"
+ * for a step the server stopped (stored as cancelled with code interrupted; see stepStatusOf).
+ */
+export type LiveStepStatus = StepStatus | "retrying" | "interrupted";
 
 export interface LiveStep {
   key: string;
@@ -20,6 +27,8 @@ export interface LiveStep {
   dependsOn: string[];
   status: LiveStepStatus;
   output: string;
+  /** The step stopped before it finished; `output` is what it had streamed (issue 13 #3). */
+  partial: boolean;
   /** Attempts started so far (or recorded, once the step ended). */
   attempts: number;
   /** Set while the step waits to retry. */
@@ -32,8 +41,17 @@ export interface LiveStep {
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
+  /** Why the model stopped; null until the step ends (or when the stored run lacks it). */
+  stopReason: StopReason | null;
   /** Epoch ms the current attempt began; lets the panel tick while it runs. */
   startedAtMs: number | null;
+  /**
+   * Browser-clock ms from the attempt's start to its first text, measured while streaming live;
+   * null on a replay (the events then arrive long after they happened) and before any text.
+   */
+  liveTtftMs: number | null;
+  /** Browser-clock ms the current attempt was seen starting; null when it was not seen live. */
+  attemptSeenAtMs: number | null;
 }
 
 /** The stream connection: "reconnecting" after an error until events flow again. */
@@ -45,6 +63,10 @@ export interface LiveRun {
   lastSeq: number;
   mode: RunMode | null;
   task: string | null;
+  /** The run's name (the team's, or the task's first words); null until the stored run loads. */
+  title: string | null;
+  /** The team named it. */
+  titled: boolean;
   status: RunStatus;
   rerunOfId: string | null;
   errorMessage: string | null;
@@ -64,17 +86,8 @@ export type RunAction =
   | { type: "detail"; run: RunDetail }
   | { type: "connection"; state: ConnectionState };
 
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
-  "succeeded",
-  "partial",
-  "failed",
-  "cancelled",
-  "interrupted",
-];
-
-export function isRunOver(status: RunStatus): boolean {
-  return TERMINAL_RUN_STATUSES.includes(status);
-}
+/** A step-start that reaches the browser later than this after it happened is a replay. */
+export const LIVE_EVENT_SLACK_MS = 3_000;
 
 export function initialRunState(id: string): LiveRun {
   return {
@@ -82,6 +95,8 @@ export function initialRunState(id: string): LiveRun {
     lastSeq: 0,
     mode: null,
     task: null,
+    title: null,
+    titled: false,
     status: "queued",
     rerunOfId: null,
     errorMessage: null,
@@ -99,34 +114,14 @@ export function initialRunState(id: string): LiveRun {
 
 const epoch = (iso: string | null): number | null => (iso ? Date.parse(iso) : null);
 
-function stepFromView(step: RunStepView): LiveStep {
-  return {
-    key: step.key,
-    agentName: step.agentName,
-    model: step.agent.model,
-    dependsOn: step.dependsOn,
-    status: step.status,
-    output: step.output,
-    attempts: step.attempts,
-    retry: null,
-    errorCode: step.errorCode,
-    errorMessage: step.errorMessage,
-    cacheStatus: step.cacheStatus,
-    latencyMs: step.latencyMs,
-    ttftMs: step.ttftMs,
-    inputTokens: step.inputTokens,
-    outputTokens: step.outputTokens,
-    costUsd: step.costUsd,
-    startedAtMs: epoch(step.startedAt),
-  };
-}
-
 /** Replaces everything with the stored run, keeping the stream position. */
 function fromDetail(state: LiveRun, run: RunDetail): LiveRun {
   return {
     ...state,
     mode: run.mode,
     task: run.task,
+    title: run.title,
+    titled: run.titled,
     status: run.status,
     rerunOfId: run.rerunOfId,
     errorMessage: run.errorMessage,
@@ -137,28 +132,11 @@ function fromDetail(state: LiveRun, run: RunDetail): LiveRun {
     inputTokens: run.inputTokens,
     outputTokens: run.outputTokens,
     // Until the run ends, its stored cost covers only some steps: sum the steps' instead.
-    costUsd: isRunOver(run.status) ? run.costUsd : null,
-    steps: [...run.steps].sort((a, b) => a.position - b.position).map(stepFromView),
+    costUsd: isFinished(run.status) ? run.costUsd : null,
+    steps: [...run.steps]
+      .sort((a, b) => a.position - b.position)
+      .map((view) => keepLiveStopReason(stepFromView(view), state.steps)),
   };
-}
-
-function pendingStep(s: { key: string; agentName: string; model: string; dependsOn: string[] }) {
-  return {
-    ...s,
-    status: "pending",
-    output: "",
-    attempts: 0,
-    retry: null,
-    errorCode: null,
-    errorMessage: null,
-    cacheStatus: null,
-    latencyMs: null,
-    ttftMs: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: null,
-    startedAtMs: null,
-  } satisfies LiveStep;
 }
 
 function updateStep(state: LiveRun, key: string, patch: (step: LiveStep) => LiveStep): LiveRun {
@@ -185,12 +163,16 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         attempts: Math.max(s.attempts, event.attempt),
         retry: null,
         startedAtMs: s.startedAtMs ?? event.at,
+        // Remember when this attempt began on our clock, only if we see it as it happens.
+        attemptSeenAtMs: now - event.at <= LIVE_EVENT_SLACK_MS ? now : null,
       }));
     case "step-delta":
       return updateStep(state, event.stepKey, (s) => ({
         ...s,
         status: s.status === "pending" ? "running" : s.status,
         output: s.output + event.text,
+        liveTtftMs:
+          s.output === "" && s.attemptSeenAtMs !== null ? now - s.attemptSeenAtMs : s.liveTtftMs,
       }));
     case "step-retry":
       return updateStep(state, event.stepKey, (s) => ({
@@ -211,6 +193,7 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         ttftMs: event.ttftMs,
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
+        stopReason: event.stopReason,
       }));
     case "step-error":
       return updateStep(state, event.stepKey, (s) => ({
@@ -221,6 +204,7 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         errorCode: event.code,
         errorMessage: event.message,
         latencyMs: event.latencyMs,
+        ...(event.partial ? partialFields(event.partial) : {}),
       }));
     case "run-end":
       return {
@@ -237,7 +221,7 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         ),
       };
     case "run-interrupted":
-      return { ...state, status: "interrupted", errorMessage: event.message, endedAtMs: now };
+      return interruptRun(state, event.message, now);
   }
 }
 
@@ -248,10 +232,13 @@ export function runReducer(state: LiveRun, action: RunAction): LiveRun {
     case "detail":
       // Before any event, or once the run is over (the stored run then has costs the stream
       // lacks), the stored run is the truth. Mid-stream, the stream is ahead of it.
-      if (state.lastSeq === 0 || isRunOver(action.run.status)) return fromDetail(state, action.run);
+      if (state.lastSeq === 0 || isFinished(action.run.status))
+        return fromDetail(state, action.run);
       return {
         ...state,
         task: action.run.task,
+        title: action.run.title,
+        titled: action.run.titled,
         mode: action.run.mode,
         createdAt: action.run.createdAt,
       };
@@ -261,13 +248,4 @@ export function runReducer(state: LiveRun, action: RunAction): LiveRun {
       return { ...next, lastSeq: action.event.seq };
     }
   }
-}
-
-/** Live totals: tokens of the steps so far while running, the run's own once it has ended. */
-export function runTotals(run: LiveRun): { tokens: number; costUsd: number | null } {
-  const stepTokens = run.steps.reduce((n, s) => n + s.inputTokens + s.outputTokens, 0);
-  const tokens = Math.max(run.inputTokens + run.outputTokens, stepTokens);
-  const stepCosts = run.steps.map((s) => s.costUsd).filter((c): c is number => c !== null);
-  const costUsd = run.costUsd ?? (stepCosts.length ? stepCosts.reduce((a, b) => a + b, 0) : null);
-  return { tokens, costUsd };
 }

@@ -6,7 +6,8 @@ import type {
   RunStatus,
   RunSummary,
 } from "@/lib/runs/run-view";
-import { apiFetch, postJson } from "./api";
+import { ACTIVE_RUN_STATUSES } from "@/lib/runs/status";
+import { fetchJson, postJson } from "./fetch-json";
 
 export type CacheMode = "default" | "bypass" | "refresh";
 
@@ -42,8 +43,6 @@ export const runKeys = {
   detail: (id: string) => ["runs", "detail", id] as const,
 };
 
-export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running"];
-
 export function useRunHistory(filters: RunFilters) {
   return useInfiniteQuery({
     queryKey: runKeys.history(filters),
@@ -54,7 +53,7 @@ export function useRunHistory(filters: RunFilters) {
       if (filters.agent) params.set("agent", filters.agent);
       if (filters.q) params.set("q", filters.q);
       if (pageParam) params.set("cursor", pageParam);
-      return apiFetch<RunPage>(`/api/runs?${params}`, { signal });
+      return fetchJson<RunPage>(`/api/runs?${params}`, { signal });
     },
     getNextPageParam: (last) => last.nextCursor,
     // Keep rows of runs still in flight fresh without a manual reload.
@@ -71,13 +70,13 @@ export function useRunStats(days = 14) {
   return useQuery({
     queryKey: runKeys.stats(days),
     queryFn: async ({ signal }) =>
-      (await apiFetch<{ buckets: RunStatsBucket[] }>(`/api/runs/stats?days=${days}`, { signal }))
+      (await fetchJson<{ buckets: RunStatsBucket[] }>(`/api/runs/stats?days=${days}`, { signal }))
         .buckets,
   });
 }
 
 export function fetchRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
-  return apiFetch<{ run: RunDetail }>(`/api/runs/${encodeURIComponent(id)}`, { signal }).then(
+  return fetchJson<{ run: RunDetail }>(`/api/runs/${encodeURIComponent(id)}`, { signal }).then(
     (body) => body.run,
   );
 }

@@ -11,8 +11,10 @@ export type RateLimitGroup =
   | "runs"
   /** LLM gateway calls, keyed by API key. */
   | "gateway"
-  /** Sign-in attempts, keyed by client IP. */
-  | "sign-in";
+  /** Sign-in attempts, keyed by client IP, and by account and client IP together. */
+  | "sign-in"
+  /** Requests with credentials that turned out bad (unknown keys, forged cookies), per IP. */
+  | "auth-failure";
 
 /**
  * Fail modes per group: traffic from authenticated callers stays up when the store is down;
@@ -23,12 +25,14 @@ export const RATE_LIMIT_FAIL_MODES: Readonly<Record<RateLimitGroup, FailMode>> =
   runs: "open",
   gateway: "open",
   "sign-in": "closed",
+  // Only failures are counted here; a store outage must not lock out good credentials.
+  "auth-failure": "open",
 };
 
 export interface CreateRateLimitersOptions {
   store: LimiterStore;
   /** Requests per minute per identifier, from RATE_LIMIT_{API,RUNS,SIGN_IN}_PER_MINUTE. */
-  perMinute: { api: number; runs: number; gateway: number; signIn: number };
+  perMinute: { api: number; runs: number; gateway: number; signIn: number; authFailures: number };
   /** Told about every store failure, e.g. to log it. */
   onStoreError?: (error: RateLimitStoreError) => void;
   /**
@@ -58,5 +62,6 @@ export function createRateLimiters(
     runs: limiter("runs", perMinute.runs),
     gateway: limiter("gateway", perMinute.gateway),
     "sign-in": limiter("sign-in", perMinute.signIn),
+    "auth-failure": limiter("auth-failure", perMinute.authFailures),
   };
 }

@@ -1,24 +1,44 @@
 import "server-only";
-import { Redis } from "ioredis";
-import { getConfig } from "@/lib/config";
-import { logger } from "@/lib/log";
+import type { Redis } from "ioredis";
+import type { Logger } from "@/lib/log";
+import { createRedisCircuit } from "./circuit";
+import { GuardedRedis } from "./guarded-redis";
 
-const globalForRedis = globalThis as unknown as { ensembleRedis?: Redis | null };
+export { GuardedRedis, RedisUnavailableError } from "./guarded-redis";
+
+export interface RedisClientOptions {
+  /** A command with no answer within this long fails (and opens the circuit). @default 500 */
+  commandTimeoutMs?: number;
+  /** How long the circuit fails commands at once before one probe goes. @default 1000 */
+  cooldownMs?: number;
+}
 
 /**
- * The process's Redis client when REDIS_URL is set, else null (in-memory equivalents serve one
- * process). Commands fail fast while disconnected instead of queueing without bound.
+ * A Redis client for REDIS_URL (lib/runtime builds one per process). Commands time out quickly,
+ * and a breaker fails them in microseconds while Redis is down (see guarded-redis.ts), so an
+ * outage costs a request nothing after the first failure; every caller decides what a failed
+ * command means (rate limits per their fail mode, run events fall back to a snapshot).
  */
-export function getRedis(): Redis | null {
-  if (globalForRedis.ensembleRedis !== undefined) return globalForRedis.ensembleRedis;
-  const url = getConfig().REDIS_URL;
-  if (!url) return (globalForRedis.ensembleRedis = null);
-  const log = logger.child("redis");
-  const client = new Redis(url, {
+export function createRedisClient(
+  url: string,
+  log: Pick<Logger, "warn" | "info">,
+  options: RedisClientOptions = {},
+): Redis {
+  const circuit = createRedisCircuit({
+    cooldownMs: options.cooldownMs ?? 1_000,
+    onChange: (state) =>
+      state.state === "open"
+        ? log.warn("redis: unavailable; commands fail fast until it is back")
+        : log.info("redis: available again"),
+  });
+  const client = new GuardedRedis(url, {
     lazyConnect: false,
-    maxRetriesPerRequest: 1,
+    // Commands sent while connecting (at start) wait for the connection, bounded by the timeout.
     enableOfflineQueue: true,
+    maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    circuit,
   });
   let lastError = "";
   client.on("error", (error: Error) => {
@@ -27,7 +47,6 @@ export function getRedis(): Redis | null {
     lastError = error.message;
   });
   client.on("ready", () => (lastError = ""));
-  globalForRedis.ensembleRedis = client;
   return client;
 }
 

@@ -51,7 +51,13 @@ export function createRedisPubSub(client: Redis): PubSub {
       let set = channels.get(channel);
       if (!set) {
         channels.set(channel, (set = new Set()));
-        await sub.subscribe(channel);
+        try {
+          await sub.subscribe(channel);
+        } catch (error) {
+          // Not subscribed (Redis down): the next subscriber must try again, not join a dead set.
+          if (channels.get(channel) === set && set.size === 0) channels.delete(channel);
+          throw error;
+        }
       }
       set.add(handler);
       return () => {

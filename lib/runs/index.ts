@@ -6,3 +6,6 @@ export { listRunsSchema, runStatsSchema, startRunSchema } from "./run-schema";
 export type * from "./run-view";
 export { startRun } from "./start-run";
 export type { RunStreamEvent } from "./stream-events";
+export { deleteRun, renameRun, updateRunSchema } from "./manage-run";
+export { RUN_EXPORT_FORMATS, runExportResponse } from "./export-run";
+export { getRunTrace } from "./step-trace";

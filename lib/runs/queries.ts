@@ -2,10 +2,11 @@ import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import type { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
-import type { AgentSnapshot, AttemptRecord } from "@/lib/orchestrator";
+import type { AttemptRecord, StopReason } from "@/lib/orchestrator";
+import { readAgentSnapshot, toAgentSnapshotView } from "./agent-snapshot";
+import { runTitle } from "./run-title";
+import { isServedFromCache } from "./status";
 import type { RunDetail, RunStatsBucket, RunStepView, RunSummary } from "./run-view";
-
-const CACHED = ["hit-memory", "hit-db", "coalesced"];
 
 type RunRow = Prisma.RunGetPayload<{ include: { steps: true } }>;
 type StepRow = RunRow["steps"][number];
@@ -13,23 +14,16 @@ type StepRow = RunRow["steps"][number];
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function toStepView(step: StepRow): RunStepView {
-  const agent = step.agentSnapshot as unknown as AgentSnapshot;
   return {
     key: step.key,
     position: step.position,
     agentId: step.agentId,
     agentName: step.agentName,
-    agent: {
-      id: agent.id,
-      name: agent.name,
-      model: agent.model,
-      system: agent.system,
-      temperature: agent.temperature,
-      maxTokens: agent.maxTokens,
-    },
+    agent: toAgentSnapshotView(readAgentSnapshot(step.agentSnapshot)),
     dependsOn: step.dependsOn,
     status: step.status,
     output: step.output,
+    partial: step.partial,
     errorCode: step.errorCode,
     errorMessage: step.errorMessage,
     attempts: step.attempts,
@@ -40,6 +34,7 @@ function toStepView(step: StepRow): RunStepView {
     inputTokens: step.inputTokens,
     outputTokens: step.outputTokens,
     costUsd: step.costUsd,
+    stopReason: step.stopReason as StopReason | null,
     startedAt: iso(step.startedAt),
     endedAt: iso(step.endedAt),
   };
@@ -49,6 +44,8 @@ function summaryFields(run: RunRow) {
   const steps = [...run.steps].sort((a, b) => a.position - b.position);
   return {
     id: run.id,
+    title: runTitle(run),
+    titled: Boolean(run.title?.trim()),
     mode: run.mode,
     status: run.status,
     agentNames: steps.map((s) => s.agentName),
@@ -59,7 +56,7 @@ function summaryFields(run: RunRow) {
     inputTokens: run.inputTokens,
     outputTokens: run.outputTokens,
     costUsd: run.costUsd,
-    cachedSteps: steps.filter((s) => s.cacheStatus && CACHED.includes(s.cacheStatus)).length,
+    cachedSteps: steps.filter((s) => isServedFromCache(s.cacheStatus)).length,
     stepCount: steps.length,
   };
 }
@@ -111,11 +108,23 @@ export async function listRuns(
       ? {
           OR: [
             { task: { contains: q, mode: "insensitive" } },
+            { title: { contains: q, mode: "insensitive" } },
             { steps: { some: { output: { contains: q, mode: "insensitive" } } } },
           ],
         }
       : {}),
   };
+  // Prisma positions a cursor by the row's id alone, outside `where`: another team's run id
+  // would page this team's runs by that run's time (an oracle for other teams' ids and order).
+  // Only this team's runs are cursors; any other id is refused like a malformed one.
+  if (args.cursor) {
+    const mine = await prisma.run.count({ where: { id: args.cursor, teamId: args.teamId } });
+    if (mine === 0) {
+      throw new AppError("validation_failed", "cursor: not a cursor from this list", {
+        field: "cursor",
+      });
+    }
+  }
   const rows = await prisma.run.findMany({
     where,
     include: { steps: true },

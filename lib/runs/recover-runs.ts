@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import type { RunEventLog } from "./event-log";
+import { markRunsInterrupted } from "./mark-interrupted";
 
 /**
  * Marks runs whose executing server stopped beating as interrupted, and tells their viewers.
@@ -29,29 +30,14 @@ export async function markStaleRunsInterrupted(args: {
   });
   const ids = stale.map((r) => r.id);
   if (ids.length === 0) return [];
-  const message = "the server running this run stopped before it finished";
-  await prisma.$transaction([
-    prisma.run.updateMany({
-      where: { id: { in: ids }, status: { in: ["queued", "running"] } },
-      data: {
-        status: "interrupted",
-        errorCode: "unavailable",
-        errorMessage: message,
-        endedAt: now,
-        ownerId: null,
-      },
-    }),
-    prisma.runStep.updateMany({
-      where: { runId: { in: ids }, status: { in: ["pending", "running"] } },
-      data: { status: "cancelled", errorCode: "unavailable", errorMessage: message, endedAt: now },
-    }),
-  ]);
-  for (const runId of ids) {
-    const last = (await args.eventLog.since(runId, 0)).at(-1);
-    await args.eventLog
-      .append({ type: "run-interrupted", runId, seq: (last?.seq ?? 0) + 1, message })
-      .catch(() => {});
-  }
+  await markRunsInterrupted({
+    prisma,
+    eventLog: args.eventLog,
+    ids,
+    message: "the server running this run stopped before it finished",
+    from: ["queued", "running"],
+    now,
+  });
   return ids;
 }
 

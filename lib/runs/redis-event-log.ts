@@ -1,5 +1,6 @@
 import "server-only";
 import type { Redis } from "ioredis";
+import { RedisUnavailableError } from "@/lib/redis/guarded-redis";
 import type { PubSub } from "@/lib/redis/pubsub";
 import type { RunEventLog } from "./event-log";
 import { type RunStreamEvent, isTerminalEvent } from "./stream-events";
@@ -35,7 +36,11 @@ export function createRedisEventLog(
         .xadd(streamKey(event.runId), "MAXLEN", "~", String(maxEvents), "*", "e", json)
         .publish(channel(event.runId), json);
       multi.expire(streamKey(event.runId), isTerminalEvent(event) ? retain : retain * 24);
-      await multi.exec();
+      await multi.exec().catch((error: unknown) => {
+        // While the circuit is open the event is lost, quietly: the client logged the outage
+        // once, and viewers get a run-snapshot for the gap (run-event-stream).
+        if (!(error instanceof RedisUnavailableError)) throw error;
+      });
     },
     async since(runId, afterSeq) {
       const entries = await redis.xrange(streamKey(runId), "-", "+");

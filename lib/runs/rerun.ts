@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
-import type { AgentSnapshot, Plan } from "@/lib/orchestrator";
+import type { Plan } from "@/lib/orchestrator";
+import { readAgentSnapshot } from "./agent-snapshot";
 import { getRunRowOrThrow } from "./queries";
 import type { RunRuntime } from "./runtime-types";
 import { startPlannedRun } from "./start-run";
@@ -18,7 +19,7 @@ export async function rerunRun(args: {
 }): Promise<{ id: string }> {
   const original = await getRunRowOrThrow(args.prisma, { teamId: args.teamId, id: args.runId });
   const steps = [...original.steps].sort((a, b) => a.position - b.position);
-  const agentOf = (s: (typeof steps)[number]) => s.agentSnapshot as unknown as AgentSnapshot;
+  const agentOf = (s: (typeof steps)[number]) => readAgentSnapshot(s.agentSnapshot);
   const plan: Plan =
     original.mode === "dag"
       ? {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_STATUSES } from "./status";
 
 export const MAX_TASK_CHARS = 100_000;
 export const MAX_AGENTS_PER_RUN = 32;
@@ -60,9 +61,7 @@ export type StartRunInput = z.infer<typeof startRunSchema>;
 
 export const listRunsSchema = z
   .object({
-    status: z
-      .enum(["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"])
-      .optional(),
+    status: z.enum(RUN_STATUSES).optional(),
     agent: id.optional(),
     q: z.string().max(200).optional(),
     cursor: id.optional(),

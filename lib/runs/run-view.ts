@@ -2,21 +2,15 @@
  * The JSON shapes of runs on the API (and so in the browser). Dates are ISO strings.
  * Browser code imports these with `import type`.
  */
-import type { AttemptRecord } from "@/lib/orchestrator";
+import type { AgentSnapshot, AttemptRecord, StopReason } from "@/lib/orchestrator";
 
 export type RunMode = "parallel" | "chain" | "dag";
 export type RunStatus =
   "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled" | "interrupted";
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
 
-export interface AgentSnapshotView {
-  id?: string;
-  name: string;
-  model: string;
-  system: string;
-  temperature: number;
-  maxTokens: number;
-}
+/** A step's agent as the API shows it: the run's snapshot without its cache policy. */
+export type AgentSnapshotView = Omit<AgentSnapshot, "cache">;
 
 export interface RunStepView {
   key: string;
@@ -27,6 +21,8 @@ export interface RunStepView {
   dependsOn: string[];
   status: StepStatus;
   output: string;
+  /** The step did not finish; `output` is the text it streamed before it stopped. */
+  partial: boolean;
   errorCode: string | null;
   errorMessage: string | null;
   attempts: number;
@@ -38,12 +34,18 @@ export interface RunStepView {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Why the model stopped (end_turn, max_tokens, …); null until the step has an answer. */
+  stopReason: StopReason | null;
   startedAt: string | null;
   endedAt: string | null;
 }
 
 export interface RunSummary {
   id: string;
+  /** The name the team gave the run, else the task's first words. */
+  title: string;
+  /** True when the team named it (title is not the default). */
+  titled: boolean;
   mode: RunMode;
   /** The first 300 characters of the task. */
   taskPreview: string;
@@ -76,4 +78,18 @@ export interface RunStatsBucket {
   succeeded: number;
   failed: number;
   avgLatencyMs: number | null;
+}
+
+/** What one step sent the model, and why the cache answered it or not. */
+export interface StepTrace {
+  key: string;
+  model: string;
+  /** The agent's system prompt as it ran ("" when it had none). */
+  system: string;
+  /** The user message exactly as sent: the task, the step's instructions, earlier answers. */
+  content: string;
+  temperature: number;
+  maxTokens: number;
+  /** In plain words. */
+  cacheReason: string;
 }

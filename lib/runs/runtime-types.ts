@@ -1,5 +1,5 @@
 import type { ModelCaller } from "@/lib/llm/types";
-import type { BreakerRegistry, Semaphore } from "@/lib/orchestrator";
+import type { BreakerRegistry, FairSemaphore } from "@/lib/orchestrator";
 import type { ActiveRuns } from "./active-runs";
 import type { RunEventLog } from "./event-log";
 
@@ -7,7 +7,9 @@ import type { RunEventLog } from "./event-log";
 export interface RunRuntime {
   instanceId: string;
   caller: ModelCaller;
-  semaphore: Semaphore;
+  /** Upstream permits shared by every run of the process, fair across teams. */
+  semaphore: FairSemaphore;
+  /** Per-model circuit breakers; already inside `caller`, here for status pages. */
   breakers: BreakerRegistry;
   eventLog: RunEventLog;
   activeRuns: ActiveRuns;
@@ -17,5 +19,7 @@ export interface RunRuntime {
     runDeadlineMs: number;
     maxAttempts: number;
   };
+  /** Told of each run's final status (metrics). */
+  onRunEnd?(status: string): void;
   log: { info(m: string): void; warn(m: string): void; error(m: string): void };
 }

@@ -1,29 +1,14 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { type AgentSnapshot, type Plan, compilePlan } from "@/lib/orchestrator";
+import { type Plan, compilePlan } from "@/lib/orchestrator";
 import type { CacheControl } from "@/lib/llm/types";
+import { snapshotAgent } from "./agent-snapshot";
 import { executeRun } from "./execute-run";
 import type { StartRunInput } from "./run-schema";
 import type { RunRuntime } from "./runtime-types";
 
 type AgentRow = Awaited<ReturnType<PrismaClient["agent"]["findMany"]>>[number];
-
-function snapshot(agent: AgentRow): AgentSnapshot {
-  return {
-    id: agent.id,
-    name: agent.name,
-    model: agent.model,
-    system: agent.system,
-    temperature: agent.temperature,
-    maxTokens: agent.maxTokens,
-    cache: {
-      // null = the default policy: cache deterministic (temperature 0) agents only.
-      enabled: agent.cacheEnabled ?? agent.temperature === 0,
-      ...(agent.cacheTtlSeconds ? { ttlSeconds: agent.cacheTtlSeconds } : {}),
-    },
-  };
-}
 
 /** Resolves agent references (ids or names) within the team, naming the field of any unknown one. */
 async function resolveAgents(
@@ -71,14 +56,14 @@ export async function startRun(args: {
       task: input.task,
       steps: steps.map((s, i) => ({
         key: s.key,
-        agent: snapshot(agents[i]!),
+        agent: snapshotAgent(agents[i]!),
         dependsOn: s.dependsOn,
         input: s.input,
       })),
     };
   } else {
     const agents = await resolveAgents(prisma, teamId, input.agents ?? [], (i) => `agents.${i}`);
-    plan = { mode: input.mode, task: input.task, agents: agents.map(snapshot) };
+    plan = { mode: input.mode, task: input.task, agents: agents.map(snapshotAgent) };
   }
   return startPlannedRun({ ...args, plan, cacheControl: input.cache });
 }
@@ -95,6 +80,19 @@ export async function startPlannedRun(args: {
 }): Promise<{ id: string }> {
   const { prisma, runtime, teamId, plan } = args;
   const compiled = compilePlan(plan); // throws validation_failed naming the field (cycles, unknown deps)
+  // A re-run carries the snapshots of agents that may have been deleted since: the step keeps its
+  // copy of the agent and links to the agent only while it exists.
+  const ids = compiled.steps.flatMap((s) => (s.agent.id ? [s.agent.id] : []));
+  const live = new Set(
+    ids.length === 0
+      ? []
+      : (
+          await prisma.agent.findMany({
+            where: { teamId, id: { in: ids } },
+            select: { id: true },
+          })
+        ).map((a) => a.id),
+  );
 
   const run = await prisma.run.create({
     data: {
@@ -110,7 +108,7 @@ export async function startPlannedRun(args: {
         create: compiled.steps.map((step, position) => ({
           key: step.key,
           position,
-          agentId: step.agent.id,
+          agentId: step.agent.id && live.has(step.agent.id) ? step.agent.id : null,
           agentName: step.agent.name,
           agentSnapshot: { ...step.agent },
           dependsOn: step.dependsOn,
@@ -126,7 +124,7 @@ export async function startPlannedRun(args: {
     runtime,
     runId: run.id,
     teamId,
-    plan,
+    plan: compiled,
     cacheControl: args.cacheControl,
   });
   return run;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Env } from "@/lib/config";
 import { type AnthropicProvider, createAnthropicProvider } from "@/lib/llm/anthropic-provider";
+import { sdkLogger } from "@/lib/log";
 import { type Simulator, startSimulator } from "@/lib/llm/simulator";
 
 export interface ProviderHandle {
@@ -25,7 +26,12 @@ export async function createModelProvider(config: Env): Promise<ProviderHandle> 
     const baseURL = config.ANTHROPIC_BASE_URL ?? ANTHROPIC_URL;
     const apiKey = config.ANTHROPIC_API_KEY;
     return {
-      provider: createAnthropicProvider({ apiKey, baseURL, kind: "anthropic" }),
+      provider: createAnthropicProvider({
+        apiKey,
+        baseURL,
+        kind: "anthropic",
+        logger: sdkLogger(),
+      }),
       baseURL,
       apiKey,
       close: async () => {},
@@ -37,7 +43,12 @@ export async function createModelProvider(config: Env): Promise<ProviderHandle> 
   });
   const apiKey = "simulator";
   return {
-    provider: createAnthropicProvider({ apiKey, baseURL: sim.url, kind: "simulator" }),
+    provider: createAnthropicProvider({
+      apiKey,
+      baseURL: sim.url,
+      kind: "simulator",
+      logger: sdkLogger(),
+    }),
     baseURL: sim.url,
     apiKey,
     simulator: sim,

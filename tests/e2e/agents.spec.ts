@@ -61,7 +61,7 @@ test("deleting an agent asks first, then removes it", async ({ page, account: _ 
   await agents.row("critic").getByTestId("agent-delete").click();
   const confirm = page.getByTestId("confirm-dialog");
   await expect(confirm).toBeVisible();
-  await confirm.getByTestId("confirm-dialog-confirm").click();
+  await confirm.getByTestId("confirm-ok").click();
   await expect(agents.row("critic")).toHaveCount(0);
   await page.reload();
   await expect(agents.row("reviewer")).toBeVisible();

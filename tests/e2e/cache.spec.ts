@@ -81,9 +81,11 @@ test("calls from an Anthropic client through the gateway appear in the request l
   const created = await page.request.post("/api/keys", { data: { name: "sdk", role: "member" } });
   expect(created.status()).toBe(201);
   const { key } = (await created.json()) as { key: string };
+  // temperature 0: only deterministic calls are cached by default.
   const body = {
     model: "claude-sonnet-5-5",
     max_tokens: 64,
+    temperature: 0,
     messages: [{ role: "user", content: `gateway log ${Date.now()}` }],
   };
   const statuses: string[] = [];
@@ -103,4 +105,19 @@ test("calls from an Anthropic client through the gateway appear in the request l
   await expect(rows).toHaveCount(2);
   await expect(rows.first()).toContainText("hit-memory");
   await expect(rows.nth(1)).toContainText("miss");
+});
+
+test("warming a team's empty cache says there was nothing to warm, with no progress bar", async ({
+  page,
+  account: _account,
+}) => {
+  await new CachePage(page).goto();
+  await page.getByTestId("cache-warm-start").click();
+  const job = page.getByTestId("cache-warm-job");
+  await expect(job).toHaveAttribute("data-status", "done");
+  await expect(job).toContainText("Nothing to warm: no cached requests yet");
+  await expect(job.getByRole("progressbar")).toHaveCount(0);
+  await page
+    .getByTestId("cache-warm")
+    .screenshot({ path: "test-results/screenshots/warm-empty.png" });
 });

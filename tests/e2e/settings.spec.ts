@@ -42,6 +42,8 @@ test("an invited member joins through the link and cannot open the cache", async
   browser,
   account,
 }) => {
+  // Two signed-in browsers on a loaded two-core machine.
+  test.setTimeout(150_000);
   const settings = new SettingsPage(page);
   await settings.goto();
   const link = await settings.createInvite("member");

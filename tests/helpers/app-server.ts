@@ -7,27 +7,32 @@
  * lib/config, on a fresh data directory (PGlite) or a fresh database on DATABASE_URL's server.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { Runtime } from "@/lib/runtime";
 import { createServerDatabase, serverUrl } from "./db";
+import { recordRequestSecrets, recordSecret } from "./suite-logs";
 
 type Handler = (
   request: Request,
   context: { params: Promise<Record<string, string>> },
 ) => Promise<Response>;
-type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", Handler>>;
+type RouteModule = Partial<
+  Record<"GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS", Handler>
+>;
 
 /** Every API route, as Next's file-system router would map it. */
 const ROUTES: [pattern: string, load: () => Promise<RouteModule>][] = [
   ["/api/health", () => import("@/app/api/health/route")],
+  ["/api/metrics", () => import("@/app/api/metrics/route")],
   ["/api/auth/sign-up", () => import("@/app/api/auth/sign-up/route")],
   ["/api/auth/sign-in", () => import("@/app/api/auth/sign-in/route")],
   ["/api/auth/sign-out", () => import("@/app/api/auth/sign-out/route")],
   ["/api/auth/me", () => import("@/app/api/auth/me/route")],
+  ["/api/auth/password", () => import("@/app/api/auth/password/route")],
   ["/api/team/members", () => import("@/app/api/team/members/route")],
   ["/api/team/members/:id", () => import("@/app/api/team/members/[id]/route")],
   ["/api/team/invites", () => import("@/app/api/team/invites/route")],
@@ -42,6 +47,8 @@ const ROUTES: [pattern: string, load: () => Promise<RouteModule>][] = [
   ["/api/runs", () => import("@/app/api/runs/route")],
   ["/api/runs/stats", () => import("@/app/api/runs/stats/route")],
   ["/api/runs/:id", () => import("@/app/api/runs/[id]/route")],
+  ["/api/runs/:id/export", () => import("@/app/api/runs/[id]/export/route")],
+  ["/api/runs/:id/trace", () => import("@/app/api/runs/[id]/trace/route")],
   ["/api/runs/:id/events", () => import("@/app/api/runs/[id]/events/route")],
   ["/api/runs/:id/cancel", () => import("@/app/api/runs/[id]/cancel/route")],
   ["/api/runs/:id/rerun", () => import("@/app/api/runs/[id]/rerun/route")],
@@ -52,7 +59,21 @@ const ROUTES: [pattern: string, load: () => Promise<RouteModule>][] = [
   ["/api/cache/warm", () => import("@/app/api/cache/warm/route")],
   ["/api/cache/warm/:id", () => import("@/app/api/cache/warm/[id]/route")],
   ["/api/gateway/requests", () => import("@/app/api/gateway/requests/route")],
+  ["/api/gateway/settings", () => import("@/app/api/gateway/settings/route")],
+  ["/api/spend", () => import("@/app/api/spend/route")],
+  ["/api/budgets", () => import("@/app/api/budgets/route")],
+  ["/api/budgets/:id", () => import("@/app/api/budgets/[id]/route")],
+  ["/api/audit", () => import("@/app/api/audit/route")],
+  ["/api/audit/export", () => import("@/app/api/audit/export/route")],
+  ["/api/gateway/keys/:id", () => import("@/app/api/gateway/keys/[id]/route")],
   ["/api/anthropic/v1/messages", () => import("@/app/api/anthropic/v1/messages/route")],
+  [
+    "/api/anthropic/v1/messages/count_tokens",
+    () => import("@/app/api/anthropic/v1/messages/count_tokens/route"),
+  ],
+  // The optional catch-all: the base and every path the routes above do not own ("*" = the rest).
+  ["/api/anthropic", () => import("@/app/api/anthropic/[[...path]]/route")],
+  ["/api/anthropic/*", () => import("@/app/api/anthropic/[[...path]]/route")],
 ];
 
 export const ROUTE_PATTERNS = ROUTES.map(([p]) => p);
@@ -66,6 +87,12 @@ function match(
   const parts = pathname.split("/");
   for (const [pattern, load] of ROUTES) {
     const pp = pattern.split("/");
+    if (pp.at(-1) === "*") {
+      if (parts.length < pp.length || !pp.slice(0, -1).every((seg, i) => seg === parts[i]))
+        continue;
+      if (!loaded.has(pattern)) loaded.set(pattern, load());
+      return { load: () => loaded.get(pattern)!, params: {} };
+    }
     if (pp.length !== parts.length) continue;
     const params: Record<string, string> = {};
     if (
@@ -126,6 +153,8 @@ export interface AppServer {
   url: string;
   /** The app's own runtime (simulator stats, cache services, …). */
   runtime: Runtime;
+  /** The http server itself (graceful-shutdown tests attach to it). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -136,7 +165,8 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   Object.assign(process.env, {
     NODE_ENV: "test",
     DATA_DIR: dataDir,
-    LOG_LEVEL: "warn",
+    // Every level is kept for the suite's secret scan; only warnings reach the terminal.
+    LOG_LEVEL: "debug",
     ANTHROPIC_API_KEY: "",
     SIMULATOR_TTFT_MS: "0",
     SIMULATOR_TOKENS_PER_SECOND: "0",
@@ -145,12 +175,20 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     RATE_LIMIT_SIGN_IN_PER_MINUTE: "100000",
     RATE_LIMIT_API_PER_MINUTE: "100000",
     RATE_LIMIT_RUNS_PER_MINUTE: "100000",
+    // Files that send bad credentials on purpose (isolation, revocation) all do so from
+    // 127.0.0.1: on a shared Redis their failures would lock every other file out.
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "100000",
+    // Hundreds of sign-ups per run: the cheapest scrypt cost config allows (production: 2^17).
+    PASSWORD_HASH_LOG2_N: "14",
     ...(server
-      ? { DATABASE_URL: server.url, CACHE_HMAC_SECRET: "integration-test-secret-0123456789abcdef" }
+      ? {
+          DATABASE_URL: server.url,
+          CACHE_HMAC_SECRET: "b7e19c4a2f8d3065e1a9c7b24f0d8e3a6c5b1f9e7d2a4c08b3e6f1a9d5c7e204",
+        }
       : {}),
     ...env,
   });
-  const { getRuntime } = await import("@/lib/runtime");
+  const { getRuntime, closeRuntime } = await import("@/lib/runtime");
   const runtime = await getRuntime();
 
   const http = createServer(async (req, res) => {
@@ -178,25 +216,13 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     runtime,
+    server: http,
     close: async () => {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      await runtime.activeRuns.idle();
-      await runtime.close();
-      await runtime.db.close();
-      const g = globalThis as Record<string, unknown>;
-      for (const key of [
-        "ensembleRuntime",
-        "ensembleDb",
-        "ensembleRedis",
-        "ensembleLimiters",
-        "ensembleKeyCache",
-        "ensembleGatewayLog",
-      ]) {
-        const value = g[key] as { disconnect?: () => void } | undefined;
-        if (key === "ensembleRedis") value?.disconnect?.();
-        delete g[key];
-      }
+      // Runs finish as they would have; then everything the runtime built stops, in order.
+      await runtime.runs.activeRuns.idle();
+      await closeRuntime();
       await server?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
@@ -238,6 +264,10 @@ export class ApiClient {
     } catch {
       json = undefined;
     }
+    recordRequestSecrets(body);
+    recordSecret(this.cookie.split("=")[1]);
+    const key = (json as { key?: unknown } | undefined)?.key;
+    if (typeof key === "string") recordSecret(key);
     // Tests read whatever shape the route returns; they assert on it.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: response.status, headers: response.headers, json: json as any, text };

@@ -63,7 +63,40 @@ describe(`interrupted runs on ${dbKind}`, () => {
       [mine.id]: "running",
       [done.id]: "succeeded",
     });
-    expect(runs.find((r) => r.id === stale.id)?.steps[0]?.status).toBe("cancelled");
+    // One word for one event (issue 13 #4): the run and its steps say interrupted. The step
+    // status stays in its enum (cancelled: it did not finish); its code says why.
+    const staleRun = runs.find((r) => r.id === stale.id)!;
+    expect(staleRun.errorCode).toBe("interrupted");
+    expect(staleRun.steps[0]).toMatchObject({ status: "cancelled", errorCode: "interrupted" });
     expect((await eventLog.since(stale.id, 0)).map((e) => e.type)).toEqual(["run-interrupted"]);
+  });
+
+  it("keeps the text a dead server's step had streamed, from the event log (issue 13 #3)", async () => {
+    const stale = await seedRun("running", 120_000);
+    await db.prisma.runStep.updateMany({
+      where: { runId: stale.id },
+      data: { agentSnapshot: { name: "a", model: "claude-sonnet-5-5" } },
+    });
+    const eventLog = createMemoryEventLog();
+    const delta = (seq: number, text: string) =>
+      eventLog.append({ type: "step-delta", runId: stale.id, seq, stepKey: "step-1", text });
+    await delta(1, "Half ");
+    await delta(2, "an answer");
+
+    await markStaleRunsInterrupted({ prisma: db.prisma, eventLog, activeRunIds: [] });
+
+    const run = await db.prisma.run.findUniqueOrThrow({
+      where: { id: stale.id },
+      include: { steps: true },
+    });
+    expect(run.steps[0]).toMatchObject({
+      status: "cancelled",
+      errorCode: "interrupted",
+      partial: true,
+      output: "Half an answer",
+      outputTokens: 2,
+    });
+    expect(run.steps[0]!.costUsd).toBeGreaterThan(0);
+    expect(run.costUsd).toBeCloseTo(run.steps[0]!.costUsd, 10);
   });
 });

@@ -1,4 +1,5 @@
 import { createAgent, createAgentSchema, listAgents, toAgentView } from "@/lib/agents";
+import { audited, auditContext } from "@/lib/audit";
 import { parseJsonBody } from "@/lib/http/parse";
 import { route } from "@/lib/http/route";
 
@@ -11,6 +12,16 @@ export const GET = route({ role: "member" }, async ({ principal, prisma }) =>
 
 export const POST = route({ role: "admin" }, async ({ request, principal, prisma }) => {
   const input = await parseJsonBody(request, createAgentSchema);
-  const agent = await createAgent(prisma, principal.teamId, input);
+  const agent = await audited(
+    prisma,
+    auditContext(request, principal),
+    (tx) => createAgent(tx, principal.teamId, input),
+    // The model and sampling settings; never the system prompt.
+    (a) => ({
+      action: "agent.create",
+      target: { kind: "agent", id: a.id, label: a.name },
+      details: { model: a.model, temperature: a.temperature, maxTokens: a.maxTokens },
+    }),
+  );
   return Response.json({ agent: toAgentView(agent) }, { status: 201 });
 });

@@ -9,7 +9,7 @@ export async function GET() {
   try {
     const report = await checkHealth();
     return Response.json(report, {
-      status: report.status === "down" ? 503 : 200,
+      status: report.status === "down" || report.status === "draining" ? 503 : 200,
       headers: { "cache-control": "no-store" },
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { parseJsonBody, parseSearchParams } from "@/lib/http/parse";
 import { route } from "@/lib/http/route";
 import { listRuns, listRunsSchema, startRun, startRunSchema } from "@/lib/runs";
-import { getRuntime } from "@/lib/runtime";
+import { getRunServices } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,7 +17,7 @@ export const POST = route(
     const input = await parseJsonBody(request, startRunSchema);
     const run = await startRun({
       prisma,
-      runtime: await getRuntime(),
+      runtime: await getRunServices(),
       teamId: principal.teamId,
       userId: principal.kind === "user" ? principal.userId : undefined,
       input,

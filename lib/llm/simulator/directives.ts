@@ -38,6 +38,13 @@ export interface SimDirectives {
   tokens?: number;
   /** Apply the fault only to the first K identical requests; later ones succeed. */
   failFirst?: number;
+  /**
+   * Answer with a `tool_use` block for this tool (one of the request's `tools`; empty = the first
+   * one), unless the conversation's last message already carries a tool_result.
+   */
+  tool?: string;
+  /** The value of the tool input's first required string property (e.g. Bash's `command`). */
+  toolArg?: string;
 }
 
 /** Directive names as written in markers, and how to read each value. */
@@ -99,6 +106,18 @@ const READERS: Record<string, Reader> = {
   tps: num("tokensPerSecond"),
   tokens: int("tokens", 1),
   "fail-first": int("failFirst", 1),
+  tool: (value, key) => {
+    if (value !== undefined && !/^[A-Za-z0-9_-]*$/.test(value)) {
+      throw new DirectiveError(
+        `sim directive "${key}" needs a tool name (letters, digits, _ or -)`,
+      );
+    }
+    return { tool: value ?? "" };
+  },
+  "tool-arg": (value, key) => {
+    if (value === undefined) throw new DirectiveError(`sim directive "${key}" needs a value`);
+    return { toolArg: value };
+  },
 };
 
 /** A malformed directive: the simulator answers 400 invalid_request_error, naming it. */

@@ -1,3 +1,5 @@
+import { type LimitTable, parseLimitTable } from "./limits";
+
 /** Server-wide settings of the simulator; per-request markers override the timing ones. */
 export interface SimulatorOptions {
   /** TCP port; 0 picks a free one. @default 0 */
@@ -18,6 +20,13 @@ export interface SimulatorOptions {
   requireVersionHeader?: boolean;
   /** Largest accepted request body; larger ones get 413 request_too_large. @default 33554432 (32 MiB) */
   maxBodyBytes?: number;
+  /**
+   * Per-model rate limits, `{"<model>" | "*": {rpm, itpm, otpm}}`; also settable at run time with
+   * `POST /_sim/limits`. Unset dimensions are effectively unlimited. @default {}
+   */
+  limits?: LimitTable;
+  /** The clock of rate limits and prompt-cache TTLs (tests inject one). @default Date.now */
+  now?: () => number;
 }
 
 export type ResolvedSimulatorOptions = Required<SimulatorOptions>;
@@ -37,5 +46,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulato
     tokensPerDelta: options.tokensPerDelta ?? 4,
     requireVersionHeader: options.requireVersionHeader ?? true,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    limits: parseLimitTable(options.limits ?? {}),
+    now: options.now ?? Date.now,
   };
 }

@@ -1,22 +1,21 @@
 import type { OutgoingHttpHeaders } from "node:http";
-import { countInputTokens, generateAnswer, splitDeltas, type Answer } from "./answer";
+import { buildContent, streamItems, type Content, type StreamItem } from "./blocks";
 import type { SimDirectives } from "./directives";
 import type { Exchange } from "./exchange";
 import type { ResolvedSimulatorOptions } from "./options";
 import type { SimRequest } from "./request";
 import type { SimulatorStats } from "./stats";
 import {
-  CONTENT_BLOCK_START,
-  CONTENT_BLOCK_STOP,
   MESSAGE_STOP,
-  PING,
   defaultMessage,
   errorEvent,
   errorTypeFor,
   messageDelta,
+  messageJson,
   messageStart,
   statusForType,
-  textDelta,
+  type MessageHead,
+  type WireUsage,
 } from "./wire";
 
 /** Below this, paced streams batch deltas into one write instead of arming a timer per delta. */
@@ -27,6 +26,16 @@ export interface RespondContext {
   stats: SimulatorStats;
   /** A unique message id. */
   nextMessageId(): string;
+  /** A unique tool_use id. */
+  nextToolId(): string;
+  /** Charges the answer's output tokens to the model's rate limit. */
+  settleOutput(model: string, outputTokens: number): void;
+}
+
+/** What the admission step decided: the input-side usage and the rate-limit headers. */
+export interface Admitted {
+  usage: WireUsage;
+  headers: OutgoingHttpHeaders;
 }
 
 /** Answers a validated request according to its directives (faults first, then the answer). */
@@ -36,6 +45,7 @@ export function respond(
   hash: string,
   d: SimDirectives,
   ctx: RespondContext,
+  admitted: Admitted,
 ): void {
   if (d.drop) {
     ex.outcome("drop");
@@ -54,32 +64,30 @@ export function respond(
     return;
   }
 
-  const answer = generateAnswer(hash, {
-    maxTokens: request.max_tokens,
-    tokens: d.tokens,
+  const content = buildContent(request, hash, d, {
     lengthRange: ctx.options.answerTokens,
-    stopSequences: request.stop_sequences,
+    nextToolId: ctx.nextToolId,
   });
-  const inputTokens = countInputTokens(request);
-  ctx.stats.inputTokens += inputTokens;
-  ctx.stats.outputTokens += answer.outputTokens;
+  const u = admitted.usage;
+  ctx.stats.inputTokens +=
+    u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+  ctx.stats.outputTokens += content.outputTokens;
+  ctx.settleOutput(request.model, content.outputTokens);
   const timing = {
     ttftMs: d.ttftMs ?? ctx.options.ttftMs,
     tokensPerSecond: d.tokensPerSecond ?? ctx.options.tokensPerSecond,
   };
-  const message = { id: ctx.nextMessageId(), model: request.model, inputTokens, answer };
+  const head: MessageHead = { id: ctx.nextMessageId(), model: request.model, usage: u };
   if (request.stream === true) {
-    streamAnswer(ex, message, d, timing, ctx.options.tokensPerDelta);
+    streamAnswer(ex, { head, content }, d, timing, ctx.options.tokensPerDelta, admitted.headers);
   } else {
-    jsonAnswer(ex, message, d, timing);
+    jsonAnswer(ex, { head, content }, d, timing, admitted.headers);
   }
 }
 
 interface Outgoing {
-  id: string;
-  model: string;
-  inputTokens: number;
-  answer: Answer;
+  head: MessageHead;
+  content: Content;
 }
 
 interface Timing {
@@ -95,35 +103,24 @@ function retryHeaders(d: SimDirectives): OutgoingHttpHeaders {
   return headers;
 }
 
-function messageJson(m: Outgoing): string {
-  return JSON.stringify({
-    id: m.id,
-    type: "message",
-    role: "assistant",
-    model: m.model,
-    content: [{ type: "text", text: m.answer.text }],
-    container: null,
-    stop_reason: m.answer.stopReason,
-    stop_sequence: m.answer.stopSequence,
-    stop_details: null,
-    usage: {
-      input_tokens: m.inputTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-      output_tokens: m.answer.outputTokens,
-      service_tier: "standard",
-    },
-  });
+function jsonOf(m: Outgoing): string {
+  return messageJson(m.head, m.content.blocks, m.content);
 }
 
 /** Non-streaming: the whole generation time passes before the headers, as with the real API. */
-function jsonAnswer(ex: Exchange, m: Outgoing, d: SimDirectives, t: Timing): void {
+function jsonAnswer(
+  ex: Exchange,
+  m: Outgoing,
+  d: SimDirectives,
+  t: Timing,
+  headers: OutgoingHttpHeaders,
+): void {
   const generationMs =
-    t.ttftMs + (t.tokensPerSecond > 0 ? (m.answer.outputTokens * 1000) / t.tokensPerSecond : 0);
+    t.ttftMs + (t.tokensPerSecond > 0 ? (m.content.outputTokens * 1000) / t.tokensPerSecond : 0);
   const send = () => {
     if (d.invalidJson) {
       ex.outcome("invalid_json");
-      ex.sendJson(200, messageJson(m).slice(0, 40));
+      ex.sendJson(200, jsonOf(m).slice(0, 40), headers);
     } else if (d.disconnectAfter !== undefined) {
       ex.outcome("disconnect");
       ex.destroy();
@@ -136,7 +133,7 @@ function jsonAnswer(ex: Exchange, m: Outgoing, d: SimDirectives, t: Timing): voi
       ex.sendError(statusForType(type), type, defaultMessage(type), retryHeaders(d));
     } else {
       ex.outcome("ok");
-      ex.sendJson(200, messageJson(m));
+      ex.sendJson(200, jsonOf(m), headers);
     }
   };
   if (generationMs > 0) ex.after(generationMs, send);
@@ -145,25 +142,8 @@ function jsonAnswer(ex: Exchange, m: Outgoing, d: SimDirectives, t: Timing): voi
 
 type StreamFault = "disconnect" | "error" | "stall" | undefined;
 
-function streamAnswer(
-  ex: Exchange,
-  m: Outgoing,
-  d: SimDirectives,
-  t: Timing,
-  tokensPerDelta: number,
-): void {
-  ex.writeHead(200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache",
-  });
-  if (d.invalidJson) {
-    ex.outcome("invalid_json");
-    // The very first event is broken, so a client fails before it has yielded anything.
-    ex.res.end(`event: message_start\ndata: {"type":"message_start","message":{"id":\n\n`);
-    return;
-  }
-
-  // The earliest of the mid-stream faults wins.
+/** The earliest of the mid-stream faults wins; `cut` is how many content deltas go out first. */
+function streamFault(d: SimDirectives): { fault: StreamFault; cut: number } {
   let fault: StreamFault;
   let cut = Infinity;
   for (const [kind, at] of [
@@ -176,6 +156,41 @@ function streamAnswer(
       cut = at;
     }
   }
+  return { fault, cut };
+}
+
+/** The items that go out before the `cut`-th content delta (all of them when there is no cut). */
+function itemsBefore(items: readonly StreamItem[], cut: number): StreamItem[] {
+  if (cut === Infinity) return [...items];
+  const out: StreamItem[] = [];
+  let deltas = 0;
+  for (const item of items) {
+    if (item.delta && deltas++ >= cut) break;
+    out.push(item);
+  }
+  return out;
+}
+
+function streamAnswer(
+  ex: Exchange,
+  m: Outgoing,
+  d: SimDirectives,
+  t: Timing,
+  tokensPerDelta: number,
+  headers: OutgoingHttpHeaders,
+): void {
+  ex.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    ...headers,
+  });
+  if (d.invalidJson) {
+    ex.outcome("invalid_json");
+    // The very first event is broken, so a client fails before it has yielded anything.
+    ex.res.end(`event: message_start\ndata: {"type":"message_start","message":{"id":\n\n`);
+    return;
+  }
+  const { fault, cut } = streamFault(d);
   ex.outcome(
     fault === "disconnect"
       ? "disconnect"
@@ -186,21 +201,14 @@ function streamAnswer(
           : "ok",
   );
 
-  const deltas = splitDeltas(m.answer.text, tokensPerDelta);
-  const count = Math.min(cut, deltas.length);
+  const items = itemsBefore(streamItems(m.content.blocks, tokensPerDelta), cut);
   const errorType = d.errorType ?? "overloaded_error";
+  const c = m.content;
   const tail =
     fault === "error"
       ? errorEvent(errorType, defaultMessage(errorType))
       : fault === undefined
-        ? CONTENT_BLOCK_STOP +
-          messageDelta(
-            m.answer.stopReason,
-            m.answer.stopSequence,
-            m.inputTokens,
-            m.answer.outputTokens,
-          ) +
-          MESSAGE_STOP
+        ? messageDelta(c.stopReason, c.stopSequence, m.head.usage, c.outputTokens) + MESSAGE_STOP
         : "";
 
   const finish = (chunk: string) => {
@@ -211,11 +219,16 @@ function streamAnswer(
     } else ex.res.end(chunk + tail);
   };
 
-  const head = messageStart(m) + CONTENT_BLOCK_START + PING;
+  // The head goes out at once: message_start and everything before the first content delta.
+  const firstDelta = items.findIndex((i) => i.delta);
+  const headCount = firstDelta === -1 ? items.length : firstDelta;
+  let head = messageStart(m.head);
+  for (let i = 0; i < headCount; i++) head += (items[i] as StreamItem).frame;
+  const rest = items.slice(headCount);
   if (t.ttftMs <= 0 && t.tokensPerSecond <= 0) {
     // The benchmark path: one write for the whole answer.
     let all = head;
-    for (let i = 0; i < count; i++) all += textDelta(deltas[i] as string);
+    for (const item of rest) all += item.frame;
     finish(all);
     return;
   }
@@ -223,34 +236,31 @@ function streamAnswer(
   ex.res.write(head);
   const startDeltas = () => {
     if (t.tokensPerSecond <= 0) {
-      let all = "";
-      for (let i = 0; i < count; i++) all += textDelta(deltas[i] as string);
-      finish(all);
+      finish(rest.map((i) => i.frame).join(""));
       return;
     }
-    paceDeltas(ex, deltas, count, t.tokensPerSecond, finish);
+    paceItems(ex, rest, t.tokensPerSecond, finish);
   };
   if (t.ttftMs > 0) ex.after(t.ttftMs, startDeltas);
   else startDeltas();
 }
 
 /**
- * Sends deltas at `tokensPerSecond`, the first one at once. Each tick writes every delta that is
+ * Sends items at `tokensPerSecond`, the first one at once. Each tick writes every item that is
  * due, so slow consumers and fast rates cost one timer per tick, not one per token.
  */
-function paceDeltas(
+function paceItems(
   ex: Exchange,
-  deltas: readonly string[],
-  count: number,
+  items: readonly StreamItem[],
   tokensPerSecond: number,
   finish: (chunk: string) => void,
 ): void {
-  // ends[i]: tokens emitted once delta i is out (cumulative, ~4 chars per token).
+  // ends[i]: tokens emitted once item i is out (cumulative).
   const ends: number[] = [];
-  let chars = 0;
-  for (let i = 0; i < count; i++) {
-    chars += (deltas[i] as string).length;
-    ends.push(Math.ceil(chars / 4));
+  let tokens = 0;
+  for (const item of items) {
+    tokens += item.tokens;
+    ends.push(tokens);
   }
   const first = ends[0] ?? 0;
   const start = performance.now();
@@ -258,11 +268,11 @@ function paceDeltas(
   const tick = () => {
     const allowed = first + Math.floor(((performance.now() - start) * tokensPerSecond) / 1000);
     let chunk = "";
-    while (next < count && (ends[next] as number) <= allowed) {
-      chunk += textDelta(deltas[next] as string);
+    while (next < items.length && (ends[next] as number) <= allowed) {
+      chunk += (items[next] as StreamItem).frame;
       next++;
     }
-    if (next >= count) {
+    if (next >= items.length) {
       finish(chunk);
       return;
     }

@@ -1,6 +1,14 @@
 /** What the simulator set out to do with a request. */
 export type SimOutcome =
-  "ok" | "http_error" | "hang" | "drop" | "disconnect" | "stream_error" | "stall" | "invalid_json";
+  | "ok"
+  | "http_error"
+  | "rate_limited"
+  | "hang"
+  | "drop"
+  | "disconnect"
+  | "stream_error"
+  | "stall"
+  | "invalid_json";
 
 /** Counters since start (or the last reset); the gauges (inFlight, openConnections) are live. */
 export interface SimulatorStats {
@@ -31,6 +39,7 @@ export function emptyStats(): SimulatorStats {
     outcomes: {
       ok: 0,
       http_error: 0,
+      rate_limited: 0,
       hang: 0,
       drop: 0,
       disconnect: 0,

@@ -7,52 +7,67 @@ export function sseEvent(type: string, json: string): string {
   return `event: ${type}\ndata: ${json}\n\n`;
 }
 
+/** Usage as the API reports it (input side fixed at admission, output filled in at the end). */
+export interface WireUsage {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
 export interface MessageHead {
   id: string;
   model: string;
-  inputTokens: number;
+  usage: WireUsage;
+}
+
+function usageJson(u: WireUsage, outputTokens: number, serviceTier: boolean): string {
+  return (
+    `{"input_tokens":${u.input_tokens},"cache_creation_input_tokens":${u.cache_creation_input_tokens},` +
+    `"cache_read_input_tokens":${u.cache_read_input_tokens},"cache_creation":{"ephemeral_5m_input_tokens":` +
+    `${u.cache_creation.ephemeral_5m_input_tokens},"ephemeral_1h_input_tokens":` +
+    `${u.cache_creation.ephemeral_1h_input_tokens}},"output_tokens":${outputTokens}` +
+    (serviceTier ? `,"service_tier":"standard"}` : "}")
+  );
 }
 
 export function messageStart(head: MessageHead): string {
   const message =
     `{"id":${JSON.stringify(head.id)},"type":"message","role":"assistant",` +
     `"model":${JSON.stringify(head.model)},"content":[],"container":null,"stop_reason":null,` +
-    `"stop_sequence":null,"stop_details":null,"usage":{"input_tokens":${head.inputTokens},` +
-    `"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1,` +
-    `"service_tier":"standard"}}`;
+    `"stop_sequence":null,"stop_details":null,"usage":${usageJson(head.usage, 1, true)}}`;
   return sseEvent("message_start", `{"type":"message_start","message":${message}}`);
 }
 
-export const CONTENT_BLOCK_START = sseEvent(
-  "content_block_start",
-  `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
-);
-
-export const PING = sseEvent("ping", `{"type": "ping"}`);
-
-export function textDelta(text: string): string {
-  return sseEvent(
-    "content_block_delta",
-    `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(text)}}}`,
-  );
-}
-
-export const CONTENT_BLOCK_STOP = sseEvent(
-  "content_block_stop",
-  `{"type":"content_block_stop","index":0}`,
-);
-
+/** The final usage, cumulative (input side repeated, as the API's message_delta now carries it). */
 export function messageDelta(
   stopReason: string,
   stopSequence: string | null,
-  inputTokens: number,
+  usage: WireUsage,
   outputTokens: number,
 ): string {
   return sseEvent(
     "message_delta",
     `{"type":"message_delta","delta":{"stop_reason":${JSON.stringify(stopReason)},` +
-      `"stop_sequence":${JSON.stringify(stopSequence)}},"usage":{"input_tokens":${inputTokens},` +
-      `"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":${outputTokens}}}`,
+      `"stop_sequence":${JSON.stringify(stopSequence)}},"usage":${usageJson(usage, outputTokens, false)}}`,
+  );
+}
+
+/** A non-streamed message. */
+export function messageJson(
+  head: MessageHead,
+  content: unknown[],
+  end: {
+    stopReason: string;
+    stopSequence: string | null;
+    outputTokens: number;
+  },
+): string {
+  return (
+    `{"id":${JSON.stringify(head.id)},"type":"message","role":"assistant",` +
+    `"model":${JSON.stringify(head.model)},"content":${JSON.stringify(content)},"container":null,` +
+    `"stop_reason":${JSON.stringify(end.stopReason)},"stop_sequence":${JSON.stringify(end.stopSequence)},` +
+    `"stop_details":null,"usage":${usageJson(head.usage, end.outputTokens, true)}}`
   );
 }
 

@@ -34,6 +34,10 @@ interface TeamAIds {
   ownerMemberId: string;
   inviteId: string;
   warmJobId: string;
+  budgetId: string;
+  auditId: string;
+  /** nextCursor of A's cache entry listing (one entry a page), by sort. */
+  cacheCursors: Record<CacheSort, string>;
   taskMarker: string;
   gatewayMarker: string;
 }
@@ -56,21 +60,50 @@ interface Entry {
   crossTeam?: (a: TeamAIds) => Probe[];
 }
 
+const CACHE_SORTS = ["lastHit", "hits", "size", "created"] as const;
+type CacheSort = (typeof CACHE_SORTS)[number];
+const forgedCursor = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+const cursorRefused = (r: Response) =>
+  expect([r.status, r.json.error?.field]).toEqual([400, "cursor"]);
+
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+// temperature 0: only deterministic calls are cached by default, and the table checks the cache.
 const gatewayBody = (text: string) => ({
   model: DEFAULT_MODEL,
   max_tokens: 64,
+  temperature: 0,
   messages: [{ role: "user", content: text }],
 });
 
 const TABLE: Record<string, Entry> = {
   "GET /api/health": { access: "public" },
+  // The operator's endpoint: METRICS_TOKEN or loopback only (tests/integration/ops/
+  // metrics-endpoint), and no team's data in it (labels carry no ids).
+  "GET /api/metrics": { access: "public" },
   "POST /api/auth/sign-up": { access: "public" },
   "POST /api/auth/sign-in": { access: "public" },
   "POST /api/auth/sign-out": { access: "public" },
   "GET /api/auth/me": {
     access: "user",
     crossTeam: () => [{ path: "/api/auth/me", expect: "2xx" }],
+  },
+  "PATCH /api/auth/me": {
+    access: "user",
+    // Only one's own name: nothing in the body names another user.
+    crossTeam: () => [
+      { path: "/api/auth/me", body: { name: "B renamed" }, as: "session", expect: "2xx" },
+      { path: "/api/auth/me", body: { name: "B renamed" }, as: "key", expect: "4xx" },
+    ],
+  },
+  "POST /api/auth/password": {
+    access: "user",
+    crossTeam: () => [
+      {
+        path: "/api/auth/password",
+        body: { currentPassword: "not it", newPassword: "another long passphrase" },
+        expect: "4xx",
+      },
+    ],
   },
   "GET /api/team/members": {
     access: "user",
@@ -165,9 +198,18 @@ const TABLE: Record<string, Entry> = {
         check: (r) => expect(r.json.runs).toEqual([]),
       },
       {
+        // Another team's run id is no cursor here: refused like any unknown cursor, so it can
+        // neither page this team's runs by A's run's time nor tell A's ids from made-up ones.
         path: `/api/runs?cursor=${a.runId}`,
-        expect: "2xx",
-        check: (r) => expect(r.json.runs).toEqual([]),
+        expect: "4xx",
+        check: (r) =>
+          expect(r.json.error).toMatchObject({ code: "validation_failed", field: "cursor" }),
+      },
+      {
+        path: `/api/runs?cursor=${"c".repeat(25)}`,
+        expect: "4xx",
+        check: (r) =>
+          expect(r.json.error).toMatchObject({ code: "validation_failed", field: "cursor" }),
       },
     ],
   },
@@ -196,6 +238,25 @@ const TABLE: Record<string, Entry> = {
   "GET /api/runs/:id": {
     access: "user",
     crossTeam: (a) => [{ path: `/api/runs/${a.runId}`, expect: 404 }],
+  },
+  "PATCH /api/runs/:id": {
+    access: "user",
+    crossTeam: (a) => [{ path: `/api/runs/${a.runId}`, body: { title: "pwned" }, expect: 404 }],
+  },
+  "DELETE /api/runs/:id": {
+    access: "user",
+    crossTeam: (a) => [{ path: `/api/runs/${a.runId}`, expect: 404 }],
+  },
+  "GET /api/runs/:id/export": {
+    access: "user",
+    crossTeam: (a) => [
+      { path: `/api/runs/${a.runId}/export?format=json`, expect: 404 },
+      { path: `/api/runs/${a.runId}/export?format=md`, expect: 404 },
+    ],
+  },
+  "GET /api/runs/:id/trace": {
+    access: "user",
+    crossTeam: (a) => [{ path: `/api/runs/${a.runId}/trace`, expect: 404 }],
   },
   "GET /api/runs/:id/events": {
     access: "user",
@@ -230,6 +291,25 @@ const TABLE: Record<string, Entry> = {
         path: `/api/cache/entries?search=${a.taskMarker}`,
         expect: "2xx",
         check: (r) => expect(r.json.entries).toEqual([]),
+      },
+      // A's cursors are no cursors of B's listing (refused, so nothing about A's row shows), and
+      // neither is a forged one out of the column's range (was a 500) nor one of another sort.
+      ...CACHE_SORTS.flatMap((sort) => [
+        {
+          path: `/api/cache/entries?sort=${sort}&cursor=${a.cacheCursors[sort]}`,
+          expect: "4xx" as const,
+          check: cursorRefused,
+        },
+        {
+          path: `/api/cache/entries?sort=${sort}&cursor=${forgedCursor({ s: sort, v: 1e30, k: "0".repeat(64) })}`,
+          expect: "4xx" as const,
+          check: cursorRefused,
+        },
+      ]),
+      {
+        path: `/api/cache/entries?sort=size&cursor=${a.cacheCursors.hits}`,
+        expect: "4xx",
+        check: cursorRefused,
       },
     ],
   },
@@ -280,6 +360,124 @@ const TABLE: Record<string, Entry> = {
       },
     ],
   },
+  "GET /api/budgets": {
+    access: "user",
+    crossTeam: (a) => [
+      {
+        path: "/api/budgets",
+        expect: "2xx",
+        check: (r) =>
+          expect(r.json.budgets.map((b: { id: string }) => b.id)).not.toContain(a.budgetId),
+      },
+    ],
+  },
+  "POST /api/budgets": {
+    access: "user",
+    crossTeam: (a) => [
+      // A's key and agent are not B's to limit: refused as unknown targets.
+      {
+        path: "/api/budgets",
+        body: { scope: "key", targetId: a.apiKeyId, period: "day", limitUsd: 1 },
+        expect: "4xx",
+      },
+      {
+        path: "/api/budgets",
+        body: { scope: "agent", targetId: a.agentId, period: "day", limitUsd: 1 },
+        expect: "4xx",
+      },
+      {
+        path: "/api/budgets",
+        body: { scope: "team", targetId: a.teamId, period: "day", limitUsd: 1 },
+        expect: "4xx",
+      },
+    ],
+  },
+  "PATCH /api/budgets/:id": {
+    access: "user",
+    crossTeam: (a) => [{ path: `/api/budgets/${a.budgetId}`, body: { limitUsd: 0 }, expect: 404 }],
+  },
+  "DELETE /api/budgets/:id": {
+    access: "user",
+    crossTeam: (a) => [{ path: `/api/budgets/${a.budgetId}`, expect: 404 }],
+  },
+  "GET /api/spend": {
+    access: "user",
+    crossTeam: (a) =>
+      (["key", "agent", "team"] as const).map((by) => ({
+        path: `/api/spend?by=${by}`,
+        expect: "2xx" as const,
+        check: (r: Response) => {
+          const groups = r.json.rows.map((row: { group: string }) => row.group);
+          expect(groups).not.toContain(a.apiKeyId);
+          expect(groups).not.toContain(a.agentId);
+          expect(groups).not.toContain(a.teamId);
+        },
+      })),
+  },
+  "GET /api/gateway/settings": {
+    access: "user",
+    crossTeam: () => [
+      {
+        path: "/api/gateway/settings",
+        expect: "2xx",
+        as: "session",
+        check: (r) => expect(r.json).toEqual({ clientCredentials: false, cachePolicy: null }),
+      },
+    ],
+  },
+  // Changes only the caller's own team; there is no id of A's to try.
+  "PATCH /api/gateway/settings": { access: "user", crossTeam: () => [] },
+  "GET /api/audit": {
+    access: "user",
+    crossTeam: (a) => [
+      {
+        path: `/api/audit?actor=${a.userId}`,
+        expect: "2xx",
+        check: (r) => expect(r.json.events).toEqual([]),
+      },
+      {
+        path: `/api/audit?actor=${encodeURIComponent(a.email)}`,
+        expect: "2xx",
+        check: (r) => expect(r.json.events).toEqual([]),
+      },
+      {
+        // A's record is no cursor of B's list: refused like a made-up one.
+        path: `/api/audit?cursor=${a.auditId}`,
+        expect: "4xx",
+        check: (r) =>
+          expect(r.json.error).toMatchObject({ code: "validation_failed", field: "cursor" }),
+      },
+    ],
+  },
+  "GET /api/audit/export": {
+    access: "user",
+    crossTeam: (a) => [
+      {
+        path: `/api/audit/export?format=json&actor=${a.userId}`,
+        expect: "2xx",
+        check: (r) => expect(r.json).toEqual([]),
+      },
+      // Filtered: B's own log holds B's earlier probes, which carry A's ids that B sent.
+      {
+        path: `/api/audit/export?format=csv&actor=${encodeURIComponent(a.email)}`,
+        expect: "2xx",
+        check: (r) => expect(r.text.trim().split("\n")).toHaveLength(1),
+      },
+    ],
+  },
+  "PATCH /api/gateway/keys/:id": {
+    access: "user",
+    crossTeam: (a) => [
+      { path: `/api/gateway/keys/${a.apiKeyId}`, body: { cachePolicy: "off" }, expect: 404 },
+    ],
+  },
+  // The API's root answers anyone (Claude Code probes it before authenticating).
+  "GET /api/anthropic": { access: "public" },
+  // The verbatim /v1 proxy: an API key, Anthropic errors; it holds no team data to probe.
+  "GET /api/anthropic/*": { access: "gateway", crossTeam: () => [] },
+  "POST /api/anthropic/*": { access: "gateway", crossTeam: () => [] },
+  "PATCH /api/anthropic/*": { access: "gateway", crossTeam: () => [] },
+  "DELETE /api/anthropic/*": { access: "gateway", crossTeam: () => [] },
   "POST /api/anthropic/v1/messages": {
     access: "gateway",
     crossTeam: (a) => [
@@ -293,26 +491,51 @@ const TABLE: Record<string, Entry> = {
       },
     ],
   },
+  "POST /api/anthropic/v1/messages/count_tokens": {
+    access: "gateway",
+    crossTeam: (a) => [
+      {
+        // Counts are cached per team too: A's request is B's miss.
+        path: "/api/anthropic/v1/messages/count_tokens",
+        body: gatewayBody(a.gatewayMarker),
+        expect: "2xx",
+        as: "key",
+        check: (r) => expect(r.headers.get("x-ensemble-cache")).not.toMatch(/^hit/),
+      },
+    ],
+  },
 };
 
 /** The route patterns the app/api tree defines, as Next's file-system router maps them. */
 function routePatternsOnDisk(): string[] {
   const root = path.resolve(process.cwd(), "app/api");
-  return (readdirSync(root, { recursive: true }) as string[])
-    .filter((file) => path.basename(file) === "route.ts")
-    .map((file) =>
-      `/api/${path.dirname(file).split(path.sep).join("/")}`.replace(/\[(\w+)\]/g, ":$1"),
-    );
+  return (
+    (readdirSync(root, { recursive: true }) as string[])
+      .filter((file) => path.basename(file) === "route.ts")
+      .map((file) =>
+        `/api/${path.dirname(file).split(path.sep).join("/")}`.replace(/\[(\w+)\]/g, ":$1"),
+      )
+      // An optional catch-all serves its folder and everything below it.
+      .flatMap((pattern) =>
+        pattern.endsWith("/[[...path]]")
+          ? [pattern.slice(0, -"/[[...path]]".length), pattern.replace("[[...path]]", "*")]
+          : [pattern],
+      )
+  );
 }
 
 function fill(pattern: string, a: TeamAIds): string {
+  // The gateway's catch-all: a /v1 path it proxies (Files).
+  if (pattern === "/api/anthropic/*") return "/api/anthropic/v1/files";
   const ids: Record<string, string> = {
     "/api/team/members/:id": a.memberId,
     "/api/team/invites/:id": a.inviteId,
     "/api/keys/:id": a.apiKeyId,
+    "/api/gateway/keys/:id": a.apiKeyId,
     "/api/agents/:id": a.agentId,
     "/api/cache/entries/:key": a.cacheKey,
     "/api/cache/warm/:id": a.warmJobId,
+    "/api/budgets/:id": a.budgetId,
   };
   const id = ids[pattern] ?? a.runId;
   return pattern.replace(/:(id|key)/, encodeURIComponent(id));
@@ -371,8 +594,25 @@ async function setUpTeamA(): Promise<TeamAIds> {
     key: string;
   }[];
   expect(entries).toHaveLength(1);
+  const cacheCursors = {} as Record<CacheSort, string>;
+  for (const sort of CACHE_SORTS) {
+    const page = await ownerA.get(`/api/cache/entries?sort=${sort}&limit=1`);
+    cacheCursors[sort] = page.json.nextCursor;
+    // A's own cursor works for A: the refusals below are about whose cursor it is.
+    const next = await ownerA.get(
+      `/api/cache/entries?sort=${sort}&limit=1&cursor=${page.json.nextCursor}`,
+    );
+    expect(next.status).toBe(200);
+    expect(next.json.entries).toHaveLength(1);
+  }
   const warm = await ownerA.post("/api/cache/warm", { topN: 1 });
   expect(warm.status).toBe(202);
+  const budget = await ownerA.post("/api/budgets", {
+    scope: "team",
+    period: "month",
+    limitUsd: 1000,
+  });
+  expect(budget.status).toBe(201);
 
   return {
     teamId: account.team.id,
@@ -387,6 +627,9 @@ async function setUpTeamA(): Promise<TeamAIds> {
     ownerMemberId: members.find((m) => m.role === "owner")!.id,
     inviteId: pending.json.invite.id,
     warmJobId: warm.json.job.id,
+    budgetId: budget.json.budget.id,
+    auditId: (await ownerA.get("/api/audit?limit=1")).json.events[0].id,
+    cacheCursors,
     taskMarker,
     gatewayMarker,
   };
@@ -428,12 +671,19 @@ async function discoverExportedMethods(): Promise<string[]> {
   return found;
 }
 
+// Starting the app, two teams, a run and every route module: minutes on a busy shared machine.
+const SETUP_TIMEOUT_MS = 600_000;
+
 beforeAll(async () => {
-  app = await startAppServer({ RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000" });
+  app = await startAppServer({
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
+    // This file sends bad credentials to every route from one address on purpose.
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "100000",
+  });
   a = await setUpTeamA();
   await setUpTeamB();
   exported = await discoverExportedMethods();
-});
+}, SETUP_TIMEOUT_MS);
 afterAll(async () => app?.close());
 
 const userRoutes = () => Object.entries(TABLE).filter(([, e]) => e.access !== "public");
@@ -444,6 +694,7 @@ function expectUnauthorized(entry: Entry, res: Response, label: string) {
     expect(res.json, label).toEqual({
       type: "error",
       error: { type: "authentication_error", message: expect.any(String) },
+      request_id: expect.stringMatching(/^req_/),
     });
   } else {
     expect(res.json?.error?.code, label).toBe("unauthorized");
@@ -465,7 +716,16 @@ function expectNoLeak(res: Response, label: string, sent: string) {
     a.apiKeyId,
     a.apiKey.slice(0, 12),
   ];
-  secrets.push(a.memberId, a.ownerMemberId, a.inviteId, a.warmJobId, a.taskMarker, a.gatewayMarker);
+  secrets.push(
+    a.memberId,
+    a.ownerMemberId,
+    a.inviteId,
+    a.warmJobId,
+    a.budgetId,
+    a.taskMarker,
+    a.gatewayMarker,
+  );
+  secrets.push(a.auditId);
   for (const secret of secrets.filter((s) => !sent.includes(s))) {
     expect(res.text, `${label} leaks ${secret}`).not.toContain(secret);
   }
@@ -546,6 +806,7 @@ describe(`tenant isolation on ${dbKind}`, () => {
     expect((await ownerA.get(`/api/agents/${a.agentId}`)).json.agent.system).not.toBe("pwned");
     const run = await ownerA.get(`/api/runs/${a.runId}`);
     expect(run.json.run.status).toBe("succeeded");
+    expect(run.json.run.title).not.toBe("pwned");
     expect(await app.runtime.db.prisma.run.count({ where: { teamId: a.teamId } })).toBe(1);
     expect((await ownerA.get(`/api/cache/entries/${a.cacheKey}`)).status).toBe(200);
     const members = (await ownerA.get("/api/team/members")).json.members as {

@@ -73,6 +73,8 @@ for (const store of STORES) {
         RATE_LIMIT_SIGN_IN_PER_MINUTE: String(SIGN_IN_LIMIT),
         RATE_LIMIT_API_PER_MINUTE: String(API_LIMIT),
         REDIS_URL: store.redisUrl,
+        // The tests speak from many addresses, as a trusted proxy in front would report them.
+        TRUST_PROXY_HOPS: "1",
       });
       // The store under test really is the one named in the describe.
       const { getConfig, describeDeployment } = await import("@/lib/config");
@@ -102,13 +104,13 @@ for (const store of STORES) {
       expectDenied(fourth, SIGN_IN_LIMIT);
       expect(fourth.headers.getSetCookie()).toEqual([]);
 
-      // The limit is also per account, so a new address (X-Forwarded-For is the client's to
-      // choose when no proxy sets it) does not buy more guesses at the same account …
+      // The limit is per address and per account *and* address together: failures elsewhere
+      // never lock the account's owner out (issue 10) …
       const sameAccount = await new ApiClient(app.url, { "x-forwarded-for": freshIp() }).post(
         "/api/auth/sign-in",
         { email, password: "correct horse battery" },
       );
-      expect(sameAccount.status).toBe(429);
+      expect(sameAccount.status).toBe(200);
 
       // … while someone else, elsewhere, signs in.
       const other = await new ApiClient(app.url, { "x-forwarded-for": freshIp() }).signUp();

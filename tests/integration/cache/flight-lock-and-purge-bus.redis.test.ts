@@ -1,12 +1,15 @@
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MemoryCache } from "@/lib/cache/memory-cache";
 import { createPurgeBus } from "@/lib/cache/purge-bus";
 import { createRedisFlightLock } from "@/lib/cache/redis-flight-lock";
-import type { PurgeFilter } from "@/lib/cache/response-cache";
+import type { PurgeFilter } from "@/lib/cache/purge-filter";
 import { connectRedis, randomPrefix, silentLogger } from "./helpers";
 
 // Real Redis: these fail, rather than skip, when it is unreachable.
+
+/** Longer than the test's own timeout: a lock or wait given this never lapses within the test. */
+const NEVER_MS = 120_000;
 let a: Redis;
 let b: Redis;
 let subA: Redis;
@@ -44,41 +47,68 @@ describe("createRedisFlightLock", () => {
     await again?.release();
   });
 
-  it("resolves waitForRelease soon after the holder releases", async () => {
+  it("resolves waitForRelease when the holder releases, not before", async () => {
     const [one, two] = pair();
-    const handle = await one.acquire("k", { ttlMs: 10_000 });
-    let resolved = false;
-    const waiting = two.waitForRelease("k", { timeoutMs: 5_000 }).then(() => (resolved = true));
+    const handle = await one.acquire("k", { ttlMs: NEVER_MS });
+    const events: string[] = [];
+    const waiting = two
+      .waitForRelease("k", { timeoutMs: NEVER_MS })
+      .then(() => events.push("waiter woke"));
     await new Promise((r) => setTimeout(r, 100));
-    expect(resolved).toBe(false);
-    const releasedAt = Date.now();
+    events.push("holder releases");
     await handle?.release();
     await waiting;
-    expect(Date.now() - releasedAt).toBeLessThan(500);
+    // Neither the lock nor the wait can time out within the test: the release woke the waiter.
+    expect(events).toEqual(["holder releases", "waiter woke"]);
   });
 
   it("resolves at once when nobody holds the key, and on timeout when the holder never lets go", async () => {
     const [one, two] = pair();
-    const started = Date.now();
-    await two.waitForRelease("free", { timeoutMs: 5_000 });
-    expect(Date.now() - started).toBeLessThan(100);
-    await one.acquire("held", { ttlMs: 10_000 });
+    const looks = vi.spyOn(b, "exists");
+    try {
+      await two.waitForRelease("free", { timeoutMs: NEVER_MS });
+      // One look, no polling: nothing held the key.
+      expect(looks).toHaveBeenCalledTimes(1);
+    } finally {
+      looks.mockRestore();
+    }
+    const holder = await one.acquire("held", { ttlMs: NEVER_MS });
     const t = Date.now();
     await two.waitForRelease("held", { timeoutMs: 150 });
     expect(Date.now() - t).toBeGreaterThanOrEqual(140);
+    expect(await two.acquire("held", { ttlMs: 10_000 })).toBeNull();
+    await holder?.release();
   });
 
-  it("frees the key when the TTL lapses, and a stale release does not free a newer holder", async () => {
+  it("frees the key one lease after its holder stops renewing, and a stale release does not free a newer holder", async () => {
     const [one, two] = pair();
-    const stale = await one.acquire("k", { ttlMs: 100 });
+    // A holder that never renews is what a crashed one looks like from outside.
+    const stale = await one.acquire("k", { ttlMs: 100, renewEveryMs: 0 });
     expect(stale).not.toBeNull();
     expect(await two.acquire("k", { ttlMs: 10_000 })).toBeNull();
-    await two.waitForRelease("k", { timeoutMs: 2_000 });
+    await two.waitForRelease("k", { timeoutMs: NEVER_MS });
     const fresh = await two.acquire("k", { ttlMs: 10_000 });
     expect(fresh).not.toBeNull();
     await stale?.release();
     expect(await one.acquire("k", { ttlMs: 10_000 })).toBeNull();
     await fresh?.release();
+  });
+
+  it("keeps a live holder's lock past many leases by renewing it", async () => {
+    const [one, two] = pair();
+    const holder = await one.acquire("k", { ttlMs: 200, renewEveryMs: 20 });
+    expect(holder).not.toBeNull();
+    const events: string[] = [];
+    const waiting = two
+      .waitForRelease("k", { timeoutMs: NEVER_MS })
+      .then(() => events.push("waiter woke"));
+    // Five leases' worth of renewals: the wait can only end on the release below.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await two.acquire("k", { ttlMs: 10_000 })).toBeNull();
+    events.push("holder releases");
+    await holder?.release();
+    await waiting;
+    expect(events).toEqual(["holder releases", "waiter woke"]);
   });
 
   it("rejects a wait when its signal aborts", async () => {

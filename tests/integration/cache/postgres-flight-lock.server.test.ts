@@ -4,6 +4,9 @@ import { createPostgresFlightLock } from "@/lib/cache/postgres-flight-lock";
 import { serverUrl } from "../../helpers/db";
 import { randomPrefix } from "./helpers";
 
+/** Longer than the test's own timeout: a lock or wait given this never lapses within the test. */
+const NEVER_MS = 120_000;
+
 // Advisory locks need a server: on PGlite (one session) the local lock is used instead.
 describe("createPostgresFlightLock", () => {
   let poolA: pg.Pool;
@@ -40,35 +43,65 @@ describe("createPostgresFlightLock", () => {
     await again?.release();
   });
 
-  it("resolves waitForRelease soon after release, without taking the lock itself", async () => {
+  it("resolves waitForRelease when the holder releases, without taking the lock itself", async () => {
     const [one, two] = pair();
-    const handle = await one.acquire("k", { ttlMs: 10_000 });
-    let resolved = false;
-    const waiting = two.waitForRelease("k", { timeoutMs: 5_000 }).then(() => (resolved = true));
+    const handle = await one.acquire("k", { ttlMs: NEVER_MS });
+    const events: string[] = [];
+    const waiting = two
+      .waitForRelease("k", { timeoutMs: NEVER_MS })
+      .then(() => events.push("waiter woke"));
     await new Promise((r) => setTimeout(r, 100));
-    expect(resolved).toBe(false);
     expect(await two.acquire("k", { ttlMs: 10_000 })).toBeNull();
-    const releasedAt = Date.now();
+    events.push("holder releases");
     await handle?.release();
     await waiting;
-    expect(Date.now() - releasedAt).toBeLessThan(500);
-    await two.waitForRelease("other", { timeoutMs: 5_000 });
+    // Neither the lock nor the wait can time out within the test: the release woke the waiter.
+    expect(events).toEqual(["holder releases", "waiter woke"]);
+    await two.waitForRelease("other", { timeoutMs: NEVER_MS });
   });
 
-  it("frees the key when the TTL lapses, and when the waiter times out or aborts", async () => {
+  it("gives up waiting on its timeout or abort while the holder keeps the key", async () => {
     const [one, two] = pair();
-    await one.acquire("k", { ttlMs: 500 });
-    const t = Date.now();
+    const held = await one.acquire("k", { ttlMs: NEVER_MS });
+    // The lock cannot lapse within the test, so returning here means the wait timed out.
     await two.waitForRelease("k", { timeoutMs: 100 });
-    expect(Date.now() - t).toBeLessThan(300);
+    expect(await two.acquire("k", { ttlMs: 10_000 })).toBeNull();
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("gone")), 20);
     await expect(
-      two.waitForRelease("k", { timeoutMs: 5_000, signal: controller.signal }),
+      two.waitForRelease("k", { timeoutMs: NEVER_MS, signal: controller.signal }),
     ).rejects.toThrow("gone");
-    await two.waitForRelease("k", { timeoutMs: 2_000 });
+    await held?.release();
+  });
+
+  it("frees the key one lease after its holder stops renewing (the server ends the session)", async () => {
+    const [one, two] = pair();
+    // A holder that never renews is what a frozen or cut-off one looks like to the server.
+    const stale = await one.acquire("k", { ttlMs: 150, renewEveryMs: 0 });
+    expect(stale).not.toBeNull();
+    // Only the lapse can end this wait within the test.
+    await two.waitForRelease("k", { timeoutMs: NEVER_MS });
     const fresh = await two.acquire("k", { ttlMs: 10_000 });
     expect(fresh).not.toBeNull();
+    // The stale holder's session is gone: its release is harmless and frees nothing.
+    await stale?.release();
+    expect(await one.acquire("k", { ttlMs: 10_000 })).toBeNull();
     await fresh?.release();
+  });
+
+  it("keeps a live holder's lock past many leases by renewing it, and returns its session lease-free", async () => {
+    const [one, two] = pair();
+    const holder = await one.acquire("k", { ttlMs: 300, renewEveryMs: 30 });
+    expect(holder).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await two.acquire("k", { ttlMs: 10_000 })).toBeNull();
+    await holder?.release();
+    const client = await poolA.connect();
+    try {
+      const { rows } = await client.query("SHOW idle_session_timeout");
+      expect(rows[0].idle_session_timeout).toBe("0");
+    } finally {
+      client.release();
+    }
   });
 });

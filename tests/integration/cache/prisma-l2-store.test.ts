@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { StoredEntry } from "@/lib/cache/l2-store";
 import { createPrismaL2Store, type EvictedEntry } from "@/lib/cache/prisma-l2-store";
+import { createL2Admin } from "@/lib/cache-admin/l2-admin";
 import type { Database } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase } from "../../helpers/db";
@@ -18,24 +20,99 @@ beforeEach(async () => {
   await db.prisma.cacheEntry.deleteMany();
 });
 
-const store = (overrides: { maxEntries?: number; maxBytes?: number } = {}) => {
+const store = (
+  overrides: {
+    maxEntries?: number;
+    maxBytes?: number;
+    teamMaxEntries?: number;
+    teamMaxBytes?: number;
+    raw?: boolean;
+  } = {},
+) => {
   const evicted: EvictedEntry[] = [];
-  const l2 = createPrismaL2Store(db.prisma, {
-    maxEntries: 1_000,
-    maxBytes: 1_000_000,
-    now: () => NOW,
-    onEvict: (entries) => evicted.push(...entries),
-    ...overrides,
-  });
+  const { raw = true, ...limits } = overrides;
+  // The hot path's store (its read and batched writes in raw SQL, as the runtime builds it) and
+  // the admin's reads over the same table.
+  const l2 = Object.assign(
+    createPrismaL2Store(db.prisma, {
+      maxEntries: 1_000,
+      maxBytes: 1_000_000,
+      now: () => NOW,
+      onEvict: (entries) => evicted.push(...entries),
+      sql: raw ? db.query : undefined,
+      ...limits,
+    }),
+    createL2Admin(db.prisma),
+  );
   return { l2, evicted };
 };
 
+/** What the hot path reads back: the row without its request. */
+const served = ({ request: _request, ...entry }: StoredEntry) => entry;
+
 describe("createPrismaL2Store", () => {
+  it.each([
+    ["raw SQL", true],
+    ["Prisma", false],
+  ])("reads a row without its request (%s), to the millisecond", async (_name, raw) => {
+    const { l2 } = store({ raw });
+    const entry = makeEntry({
+      expiresAt: new Date(Date.UTC(2026, 5, 30, 23, 59, 59, 999)),
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 1)),
+      request: { nested: [1, "two"] },
+    });
+    await l2.put(entry);
+    expect(await l2.get(entry.key)).toEqual(served(entry));
+    expect(await l2.get("0".repeat(64))).toBeNull();
+  });
+
+  it("writes many rows in one statement, the last of a repeated key winning", async () => {
+    const { l2 } = store();
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      makeEntry({
+        expiresAt: i % 2 ? null : minutes(90 + i),
+        request: { i, text: 'é \\ " {a,b} NULL' },
+      }),
+    );
+    const replaced = { ...rows[1]!, response: "second write", sizeBytes: 12 };
+    await l2.putMany!([...rows, replaced]);
+    for (const row of [rows[0]!, replaced, ...rows.slice(2)]) {
+      expect(await l2.get(row.key)).toEqual(served(row));
+    }
+    const stored = await db.prisma.cacheEntry.findUnique({ where: { key: rows[3]!.key } });
+    expect(stored?.request).toEqual(rows[3]!.request);
+    await l2.putMany!([{ ...rows[0]!, response: "again", hitCount: 0 }]);
+    expect((await l2.get(rows[0]!.key))?.response).toBe("again");
+  });
+
+  it("refuses a batch with a row for a team that does not exist, as a whole", async () => {
+    const { l2 } = store();
+    const good = makeEntry();
+    await expect(l2.putMany!([good, makeEntry({ teamId: "nobody" })])).rejects.toBeDefined();
+    expect(await l2.get(good.key)).toBeNull();
+  });
+
+  it("records hits on many rows in one statement, skipping missing ones", async () => {
+    const { l2 } = store();
+    const [a, b] = [makeEntry(), makeEntry()];
+    await l2.putMany!([a, b]);
+    await l2.touchMany!(
+      new Map([
+        [a.key, 3],
+        [b.key, 1],
+        ["f".repeat(64), 2],
+      ]),
+      minutes(42),
+    );
+    expect(await l2.get(a.key)).toMatchObject({ hitCount: 3, lastHitAt: minutes(42) });
+    expect(await l2.get(b.key)).toMatchObject({ hitCount: 1, lastHitAt: minutes(42) });
+  });
+
   it("round-trips a row, replaces it on put, and counts touches", async () => {
     const { l2 } = store();
     const entry = makeEntry({ expiresAt: minutes(90), request: { nested: [1, "two"] } });
     await l2.put(entry);
-    expect(await l2.get(entry.key)).toEqual(entry);
+    expect(await l2.get(entry.key)).toEqual(served(entry));
     await l2.put({ ...entry, response: "replaced", sizeBytes: 8 });
     expect((await l2.get(entry.key))?.response).toBe("replaced");
     await l2.touch(entry.key, minutes(5));
@@ -101,6 +178,39 @@ describe("createPrismaL2Store", () => {
     expect(await l2.get(rows[0]!.key)).toBeNull();
     expect(await l2.get(rows[1]!.key)).toBeNull();
     expect(await l2.sweep()).toEqual({ expired: 0, evicted: 0 });
+  });
+
+  it("keeps another team's rows when one team writes past its quota: the sweep evicts that team's own oldest first", async () => {
+    const { l2, evicted } = store({
+      maxEntries: 20,
+      maxBytes: 10_000,
+      teamMaxEntries: 8,
+      teamMaxBytes: 2_000,
+    });
+    // B's rows are the least recently hit of all: a global LRU would take them first.
+    const b = Array.from({ length: 3 }, (_, i) =>
+      makeEntry({ teamId: "team_b", sizeBytes: 100, lastHitAt: minutes(i) }),
+    );
+    const a = Array.from({ length: 30 }, (_, i) =>
+      makeEntry({ sizeBytes: 100, lastHitAt: minutes(100 + i) }),
+    );
+    for (const row of [...b, ...a]) await l2.put(row);
+    expect(await l2.sweep()).toEqual({ expired: 0, evicted: 22 });
+    for (const row of b) expect(await l2.get(row.key)).not.toBeNull();
+    expect(await l2.totals("team_a")).toEqual({ entries: 8, bytes: 800 });
+    expect(evicted.every((e) => e.teamId === "team_a")).toBe(true);
+    // The 8 kept are A's most recently hit.
+    for (const row of a.slice(-8)) expect(await l2.get(row.key)).not.toBeNull();
+
+    // The byte quota too: A's large rows push out only A's.
+    const big = Array.from({ length: 4 }, (_, i) =>
+      makeEntry({ sizeBytes: 700, lastHitAt: minutes(200 + i) }),
+    );
+    for (const row of big) await l2.put(row);
+    await l2.sweep();
+    for (const row of b) expect(await l2.get(row.key)).not.toBeNull();
+    expect((await l2.totals("team_a")).bytes).toBeLessThanOrEqual(2_000);
+    expect(await l2.get(big[3]!.key)).not.toBeNull();
   });
 
   describe("purge, scoped to a team", () => {

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStatsAggregator, type CacheOutcome } from "@/lib/cache/cache-stats";
 import { createPrismaL2Store } from "@/lib/cache/prisma-l2-store";
-import {
-  createStatsFlusher,
-  getCacheBreakdown,
-  getCacheSeries,
-  getCacheTotals,
-} from "@/lib/cache/stats-store";
+import { createStatsFlusher } from "@/lib/cache/stats-store";
+import { getCacheBreakdown, getCacheSeries, getCacheTotals } from "@/lib/cache-admin/stats-queries";
 import type { Database } from "@/lib/db";
 import { createTestDatabase } from "../../helpers/db";
 import { makeEntry, seedTeams, silentLogger } from "./helpers";
@@ -187,6 +183,37 @@ describe("cache statistics in CacheStat", () => {
     expect(await getCacheTotals({ prisma: db.prisma, teamId: "team_a" })).toMatchObject({
       misses: 3,
     });
+  });
+
+  it("isolates a bucket the database refuses (a NUL in its model), drops only it, and writes every other", async () => {
+    const aggregator = createStatsAggregator({ now: () => T0 });
+    const logger = silentLogger();
+    const flusher = createStatsFlusher({
+      prisma: db.prisma,
+      aggregator,
+      intervalMs: 60_000,
+      logger,
+    });
+    const miss = (teamId: string, model: string) =>
+      aggregator.record({ teamId, agentId: null, model, outcome: "miss" });
+    miss("team_a", "a-model");
+    // Straight to the writer: the edge refuses NUL since issue 10; this is the second defence.
+    miss("team_a", "bad\u0000model");
+    miss("team_b", "b-model");
+    expect(await flusher.flush()).toBe(2);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining("dropped a statistics bucket"),
+      expect.anything(),
+    );
+    // Not kept for a retry: the next flushes write only what is new, for every team.
+    miss("team_a", "a-model");
+    miss("team_b", "b-model");
+    expect(await flusher.flush()).toBe(2);
+    await flusher.stop();
+    for (const teamId of ["team_a", "team_b"]) {
+      const totals = await getCacheTotals({ prisma: db.prisma, teamId });
+      expect(totals.misses, teamId).toBe(2);
+    }
   });
 
   it("flushes on its own every intervalMs and once more on stop", async () => {

@@ -35,6 +35,8 @@ afterAll(async () => {
 async function startWorker(args: string[]) {
   const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", WORKER, ...args], {
     stdio: ["pipe", "pipe", "pipe"],
+    // Its own process group: tsx runs the script in a child process, which a kill must reach too.
+    detached: true,
   });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -44,6 +46,12 @@ async function startWorker(args: string[]) {
     throw new Error(`worker not ready; stderr:\n${stderr}`);
   return {
     go: () => child.stdin.end("go\n"),
+    /** kill -9 of the worker's whole process group (tsx and the node process it started). */
+    kill: async () => {
+      const exited = once(child, "exit");
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+    },
     async result(): Promise<{ status: string; text: string }> {
       const line = await lines.next();
       const [code] = await once(child, "exit");
@@ -69,5 +77,28 @@ describe(`two server processes on one Postgres and ${redisUrl ? "a Redis lock" :
     expect(results[1]!.text).toBe(results[0]!.text);
     expect(results.filter((r) => r.status === "miss")).toHaveLength(1);
     expect(await db.prisma.cacheEntry.count({ where: { teamId: "team_two_proc" } })).toBe(1);
+  }, 60_000);
+
+  it("answers the same request on another process after a killed leader's lease, not its 120 s wait", async () => {
+    // The first such request hangs upstream (its leader is killed while holding the lock); the
+    // repeat is answered. The waiter's own wait is 120 s: only the lapsed lease can end it sooner.
+    const prompt = `killed leader ${Date.now()} [[sim:hang,fail-first=1]]`;
+    const args = [server.url, sim.url, "team_two_proc", prompt, ...(redisUrl ? [redisUrl] : [])];
+    const [leader, follower] = await Promise.all([
+      startWorker([...args, "--lease=1000"]),
+      startWorker([...args, "--lease=1000"]),
+    ]);
+    const before = sim.stats().requests;
+    leader.go();
+    await expect
+      .poll(() => sim.stats().requests, { timeout: 20_000, interval: 20 })
+      .toBe(before + 1);
+    await leader.kill();
+
+    follower.go();
+    const result = await follower.result();
+    expect(result.status).toBe("miss");
+    expect(result.text.length).toBeGreaterThan(0);
+    expect(sim.stats().requests - before).toBe(2);
   }, 60_000);
 });

@@ -206,11 +206,10 @@ describe("mid-stream failures", () => {
 
 describe("cancellation", () => {
   it("aborts a hanging call on AbortSignal.timeout, and the simulator sees the client close", async () => {
-    const started = Date.now();
     const { error } = await settle(
       provider.stream(request("Wait [[sim:hang]]"), { signal: AbortSignal.timeout(150) }),
     );
-    expect(Date.now() - started).toBeLessThan(2000);
+    // A hanging answer never ends by itself: only the caller's timeout can have ended this one.
     expect(error?.code).toBe("upstream_timeout");
     expect(error?.details?.aborted).toBe(true);
     await eventually(() => {
@@ -283,6 +282,6 @@ describe("timing", () => {
     expect(firstDeltaAt).toBeGreaterThanOrEqual(190);
     // ~80 tokens at 400/s ≈ 190 ms more after the first delta.
     expect(total).toBeGreaterThanOrEqual(firstDeltaAt + 120);
-    expect(total).toBeLessThan(3000);
+    expect(events.at(-1)?.type).toBe("message_stop");
   });
 });

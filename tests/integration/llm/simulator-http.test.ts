@@ -176,7 +176,6 @@ describe("the simulator over plain HTTP", () => {
   });
 
   it("serves 200 concurrent zero-latency streams correctly", async () => {
-    const started = performance.now();
     const bodies = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         post(message(`Question ${i % 20}`, { stream: true, max_tokens: 200 })).then((r) =>
@@ -184,12 +183,10 @@ describe("the simulator over plain HTTP", () => {
         ),
       ),
     );
-    const elapsed = performance.now() - started;
     for (const body of bodies) expect(eventNames(body).at(-1)).toBe("message_stop");
     // Same prompt, same bytes apart from the message id.
     const strip = (b: string) => b.replace(/"id":"[^"]+"/, "");
     expect(strip(bodies[0] as string)).toBe(strip(bodies[20] as string));
     expect(sim.stats()).toMatchObject({ requests: 200, outcomes: { ok: 200 }, inFlight: 0 });
-    expect(elapsed).toBeLessThan(5000);
   });
 });

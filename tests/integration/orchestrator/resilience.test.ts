@@ -1,11 +1,12 @@
 /**
- * The orchestrator's resilience rules (ARCHITECTURE.md, "Resilience rules") end to end: runPlan
+ * The orchestrator's resilience rules (docs/architecture.md, "Resilience") end to end: runPlan
  * driving the real Anthropic provider (the official SDK) against the protocol simulator over
  * loopback HTTP, with no cache in between, real timers and small backoff settings.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createCachedCaller,
+  sendStreaming,
   MemoryCache,
   ResponseCache,
   type L2Store,
@@ -19,7 +20,6 @@ import {
   type Simulator,
 } from "@/lib/llm";
 import {
-  createBreakerRegistry,
   createSemaphore,
   runPlan,
   type AgentSnapshot,
@@ -265,7 +265,6 @@ describe("retries", () => {
   });
 
   it("times out a hanging upstream per attempt, retries once, then reports upstream_timeout", async () => {
-    const started = Date.now();
     const events = await run(
       { mode: "parallel", task: task("Wait [[sim:hang]]"), agents: [agent("You wait.")] },
       { attemptTimeoutMs: 200, maxAttempts: 2 },
@@ -279,8 +278,8 @@ describe("retries", () => {
       "upstream_timeout",
     ]);
     for (const attempt of error.attempts) expect(attempt.durationMs).toBeGreaterThanOrEqual(195);
+    // Two attempts, each ended by its own timer (the code says so), and one retry between them.
     expect(ofType(events, "step-retry")).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(sim.stats().requests).toBe(2);
     // Each timed-out attempt closed its connection: the simulator is not left holding either.
     await eventually(() => {
@@ -339,122 +338,11 @@ describe("retries", () => {
   });
 });
 
-describe("the circuit breaker", () => {
-  it("opens after three 529s, fails fast without reaching the simulator, then closes on one half-open probe", async () => {
-    const model = "claude-sim-breaker";
-    const breakers = createBreakerRegistry({ failureThreshold: 3, cooldownMs: 300 });
-    const opts = { breakers, backoff: { baseMs: 20, maxMs: 20 } };
-
-    // 1. One step, always overloaded: three attempts reach the simulator, the fourth fails fast.
-    const overloaded = await run(
-      {
-        mode: "parallel",
-        task: task("Hello [[sim:status=529]]"),
-        agents: [agent("You answer.", { model })],
-      },
-      { ...opts, maxAttempts: 5 },
-    );
-    const failed = stepError(overloaded, "step-1");
-    expect(failed.code).toBe("circuit_open");
-    expect(failed.attempts.map((a) => a.errorCode)).toEqual([
-      "upstream_overloaded",
-      "upstream_overloaded",
-      "upstream_overloaded",
-      "circuit_open",
-    ]);
-    expect(sim.stats().requests).toBe(3);
-    expect(breakers.get(model).state().name).toBe("open");
-
-    // 2. While open, even healthy requests fail fast and never reach the simulator.
-    const fastStarted = Date.now();
-    const refused = await run(
-      {
-        mode: "parallel",
-        task: task("Hello"),
-        agents: [agent("One.", { model }), agent("Two.", { model })],
-      },
-      opts,
-    );
-    expect(Date.now() - fastStarted).toBeLessThan(200);
-    expect(runEnd(refused).status).toBe("failed");
-    for (const key of ["step-1", "step-2"]) {
-      expect(stepError(refused, key).code).toBe("circuit_open");
-      expect(stepError(refused, key).attempts).toHaveLength(1);
-    }
-    expect(ofType(refused, "step-start")).toHaveLength(0);
-    expect(sim.stats().requests).toBe(3);
-
-    // Another model's breaker is unaffected.
-    const other = await run({ mode: "parallel", task: task("Hi"), agents: [agent("x")] }, opts);
-    expect(runEnd(other).status).toBe("succeeded");
-    expect(sim.stats().requests).toBe(4);
-
-    // 3. After the cooldown, exactly one of three concurrent steps is let through as the probe.
-    await expect
-      .poll(() => breakers.get(model).state().name, { timeout: 2000, interval: 20 })
-      .toBe("half-open");
-    const probing = await run(
-      {
-        mode: "parallel",
-        task: task("Hello again"),
-        agents: [agent("A.", { model }), agent("B.", { model }), agent("C.", { model })],
-      },
-      { ...opts, maxAttempts: 1 },
-    );
-    expect(ofType(probing, "step-end")).toHaveLength(1);
-    const refusedDuringProbe = ofType(probing, "step-error");
-    expect(refusedDuringProbe).toHaveLength(2);
-    for (const e of refusedDuringProbe) expect(e.code).toBe("circuit_open");
-    expect(sim.stats().requests).toBe(5);
-    expect(breakers.get(model).state()).toEqual({ name: "closed", failures: 0 });
-
-    // 4. Closed again: calls flow normally.
-    const normal = await run(
-      {
-        mode: "parallel",
-        task: task("Hello once more"),
-        agents: [agent("A.", { model }), agent("B.", { model }), agent("C.", { model })],
-      },
-      opts,
-    );
-    expect(runEnd(normal).status).toBe("succeeded");
-    expect(sim.stats().requests).toBe(8);
-  });
-
-  it("re-opens the circuit when the half-open probe fails too", async () => {
-    const model = "claude-sim-breaker-2";
-    const breakers = createBreakerRegistry({ failureThreshold: 2, cooldownMs: 200 });
-    const overloaded = (label: string) =>
-      run(
-        {
-          mode: "parallel",
-          task: task(`${label} [[sim:status=529]]`),
-          agents: [agent("You answer.", { model })],
-        },
-        { breakers, maxAttempts: 1 },
-      );
-    await overloaded("one");
-    await overloaded("two");
-    expect(breakers.get(model).state().name).toBe("open");
-    expect(sim.stats().requests).toBe(2);
-
-    await expect
-      .poll(() => breakers.get(model).state().name, { timeout: 2000, interval: 20 })
-      .toBe("half-open");
-    const probe = await overloaded("probe");
-    expect(stepError(probe, "step-1").code).toBe("upstream_overloaded");
-    expect(sim.stats().requests).toBe(3);
-    expect(breakers.get(model).state().name).toBe("open");
-  });
-});
-
 describe("cancellation and concurrency", () => {
   it("cancels a run of three hanging steps promptly and closes all three upstream connections", async () => {
     const controller = new AbortController();
     const closedBefore = sim.stats().clientClosed;
     const events: RunEvent[] = [];
-    let abortedAt = 0;
-    let endedAt = 0;
     const consuming = (async () => {
       for await (const event of runPlan(
         {
@@ -472,16 +360,24 @@ describe("cancellation and concurrency", () => {
         },
       )) {
         events.push(event);
-        if (event.type === "run-end") endedAt = Date.now();
       }
     })();
 
     await expect.poll(() => sim.stats().inFlight, { timeout: 5000, interval: 10 }).toBe(3);
-    abortedAt = Date.now();
     controller.abort();
     await consuming;
 
-    expect(endedAt - abortedAt).toBeLessThan(1000);
+    // Every step was ended by the abort (not by its 30 s attempt timeout), with nothing between.
+    expect(events.map((e) => e.type)).toEqual([
+      "run-start",
+      "step-start",
+      "step-start",
+      "step-start",
+      "step-error",
+      "step-error",
+      "step-error",
+      "run-end",
+    ]);
     expect(runEnd(events).status).toBe("cancelled");
     for (const key of ["step-1", "step-2", "step-3"]) {
       const error = stepError(events, key);
@@ -497,17 +393,19 @@ describe("cancellation and concurrency", () => {
   });
 
   it("cancels the run when its consumer stops reading, aborting the call in flight", async () => {
+    const semaphore = createSemaphore(4);
     const iterator = runPlan(
       { mode: "parallel", task: task("Wait [[sim:hang]]"), agents: [agent("One.")] },
-      { runId: "break-me", caller, semaphore: createSemaphore(4) },
+      { runId: "break-me", caller, semaphore },
     )[Symbol.asyncIterator]();
     expect((await iterator.next()).value?.type).toBe("run-start");
     expect((await iterator.next()).value?.type).toBe("step-start");
     await expect.poll(() => sim.stats().inFlight, { timeout: 5000, interval: 10 }).toBe(1);
 
-    const started = Date.now();
+    expect(semaphore.stats().active).toBe(1);
     await iterator.return?.();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // return() resolves only once the call was aborted and its permit given back.
+    expect(semaphore.stats()).toEqual({ active: 0, waiting: 0, limit: 4 });
     await eventually(() => expect(sim.stats().clientClosed).toBe(1));
   });
 
@@ -605,9 +503,7 @@ describe("steps behind the response cache", () => {
       defaultTtlSeconds: 3600,
       logger: { warn: () => {}, error: () => {} },
     });
-    const cachedCaller = createCachedCaller(cache, (request, context) =>
-      provider.stream(request, context),
-    );
+    const cachedCaller = createCachedCaller(cache, sendStreaming(provider.send));
     const same = agent("You answer once.");
     const events = await run(
       { mode: "parallel", task: task("Name a prime."), agents: [same, { ...same }] },

@@ -25,7 +25,7 @@ function unreachableClient(options: { failFast: boolean }) {
 describe.each<FailMode>(["open", "closed"])(
   "a limiter failing %s on an unreachable Redis",
   (failMode) => {
-    it("decides with reason store-error within a second when the client fails fast", async () => {
+    it("decides with reason store-error, before its own deadline, when the client fails fast", async () => {
       const onStoreError = vi.fn();
       const limiter = createLimiter({
         store: { kind: "redis", client: unreachableClient({ failFast: true }) },
@@ -37,12 +37,11 @@ describe.each<FailMode>(["open", "closed"])(
         onStoreError,
       });
 
-      const started = performance.now();
       const result = await limiter.limit("user-1");
-      const elapsed = performance.now() - started;
 
+      // Had the client queued the command instead of failing, the 3 s deadline would have
+      // decided first, with reason "timeout".
       expect(result).toMatchObject({ success: failMode === "open", reason: "store-error" });
-      expect(elapsed).toBeLessThan(1_000);
       expect(onStoreError).toHaveBeenCalledOnce();
     });
 
@@ -60,9 +59,9 @@ describe.each<FailMode>(["open", "closed"])(
       const result = await limiter.limit("user-1");
       const elapsed = performance.now() - started;
 
+      // The client never answers (it queues while reconnecting): only the deadline can decide.
       expect(result).toMatchObject({ success: failMode === "open", reason: "timeout" });
       expect(elapsed).toBeGreaterThanOrEqual(290);
-      expect(elapsed).toBeLessThan(1_000);
     });
   },
 );

@@ -47,13 +47,16 @@ describe("assertSameOrigin", () => {
     }
   });
 
-  it("compares against X-Forwarded-Host behind a proxy", () => {
+  it("ignores an X-Forwarded-Host no trusted proxy wrote (TRUST_PROXY_HOPS=0)", () => {
+    // A cross-site page cannot make itself same-origin by naming its own host as forwarded.
     expect(
       refused("POST", { origin: "https://public.example", "x-forwarded-host": "public.example" }),
-    ).not.toThrow();
+    ).toThrow(AppError);
     expect(
       refused("POST", { origin: "http://app.example", "x-forwarded-host": "public.example" }),
-    ).toThrow(AppError);
+    ).not.toThrow();
+    // Behind a trusted proxy (TRUST_PROXY_HOPS=1) the forwarded host is the one compared: see
+    // tests/unit/http/client-address.test.ts and the invite test in auth-hardening.test.ts.
   });
 
   it("falls back to Sec-Fetch-Site when there is no Origin", () => {

@@ -51,37 +51,47 @@ describe("cacheKey", () => {
   });
 
   it("is 64 hex characters", () => {
-    expect(cacheKey(base, "team_a")).toMatch(/^[0-9a-f]{64}$/);
+    expect(cacheKey(base, { tenant: "team_a" })).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("does not depend on property order or on undefined members", () => {
     const shuffled = Object.fromEntries(Object.entries(base).reverse()) as typeof base;
     const withUndefined = { ...base, thinking: undefined };
-    expect(cacheKey(shuffled, "team_a")).toBe(cacheKey(base, "team_a"));
-    expect(cacheKey(withUndefined, "team_a")).toBe(cacheKey(base, "team_a"));
+    expect(cacheKey(shuffled, { tenant: "team_a" })).toBe(cacheKey(base, { tenant: "team_a" }));
+    expect(cacheKey(withUndefined, { tenant: "team_a" })).toBe(
+      cacheKey(base, { tenant: "team_a" }),
+    );
   });
 
-  it("treats a string content and its single text block as the same request", () => {
-    const asString = makeRequest({
-      system: "Be brief.",
-      messages: [{ role: "user", content: "Hi" }],
-    });
-    const asBlocks = makeRequest({
-      system: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
-      messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }],
-    });
-    expect(cacheKey(asBlocks, "t")).toBe(cacheKey(asString, "t"));
+  it("keeps every body field, including ones it does not know, and the anthropic-beta list", () => {
+    const unknown = { ...base, context_management: { edits: [] } };
+    expect(cacheKey(unknown as typeof base, { tenant: "t" })).not.toBe(
+      cacheKey(base, { tenant: "t" }),
+    );
+    const plain = cacheKey(base, { tenant: "t" });
+    const beta = cacheKey(base, { tenant: "t", beta: "interleaved-thinking-2025-05-14" });
+    expect(beta).not.toBe(plain);
+    // The beta list is a set: order and spacing do not matter.
+    expect(cacheKey(base, { tenant: "t", beta: "b-1,a-2" })).toBe(
+      cacheKey(base, { tenant: "t", beta: " a-2 , b-1" }),
+    );
   });
 
-  it("ignores metadata, the stream flag and other transport fields", () => {
+  it("gives count_tokens its own key", () => {
+    expect(cacheKey(base, { tenant: "t", endpoint: "count_tokens" })).not.toBe(
+      cacheKey(base, { tenant: "t" }),
+    );
+  });
+
+  it("ignores metadata and the stream flag", () => {
     const noisy = {
       ...base,
       metadata: { user_id: "u_1" },
       stream: true,
-      service_tier: "auto",
-      request_id: "r1",
     };
-    expect(cacheKey(noisy as typeof base, "team_a")).toBe(cacheKey(base, "team_a"));
+    expect(cacheKey(noisy as typeof base, { tenant: "team_a" })).toBe(
+      cacheKey(base, { tenant: "team_a" }),
+    );
   });
 
   const changes: [string, Record<string, unknown>][] = [
@@ -98,12 +108,12 @@ describe("cacheKey", () => {
     ["thinking", { thinking: { type: "enabled", budget_tokens: 1024 } }],
   ];
   it.each(changes)("changes when %s changes", (_field, change) => {
-    expect(cacheKey({ ...base, ...change } as typeof base, "team_a")).not.toBe(
-      cacheKey(base, "team_a"),
+    expect(cacheKey({ ...base, ...change } as typeof base, { tenant: "team_a" })).not.toBe(
+      cacheKey(base, { tenant: "team_a" }),
     );
   });
 
   it("changes with the tenant", () => {
-    expect(cacheKey(base, "team_b")).not.toBe(cacheKey(base, "team_a"));
+    expect(cacheKey(base, { tenant: "team_b" })).not.toBe(cacheKey(base, { tenant: "team_a" }));
   });
 });

@@ -53,7 +53,8 @@ describe("pricing", () => {
     expect(priceFor("claude-opus-4-6")).toEqual({ inputPerMTok: 5, outputPerMTok: 25 });
     expect(priceFor("claude-sonnet-4-5-20250929")).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
     expect(priceFor("claude-haiku-4-5")).toEqual({ inputPerMTok: 1, outputPerMTok: 5 });
-    expect(priceFor("claude-sonnet-5")).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
+    // Sonnet 5 is $2 / $10 (platform.claude.com pricing; lib/spend/prices.json).
+    expect(priceFor("claude-sonnet-5")).toEqual({ inputPerMTok: 2, outputPerMTok: 10 });
     expect(priceFor("simulated-model")).toEqual(FALLBACK_PRICE);
     expect(estimateCostUsd("claude-haiku-4-5", 1_000_000, 200_000)).toBeCloseTo(2);
   });
@@ -61,7 +62,8 @@ describe("pricing", () => {
 
 describe("shouldCache", () => {
   it("caches deterministic calls by default and creative ones only when opted in", () => {
-    expect(shouldCache(makeRequest(), undefined)).toBe(true);
+    // Unset temperature is the API's 1.0: not deterministic, so not cached by default.
+    expect(shouldCache(makeRequest(), undefined)).toBe(false);
     expect(shouldCache(makeRequest({ temperature: 0 }), {})).toBe(true);
     expect(shouldCache(makeRequest({ temperature: 0.7 }), {})).toBe(false);
     expect(shouldCache(makeRequest({ temperature: 0.7 }), { mode: "default" })).toBe(true);

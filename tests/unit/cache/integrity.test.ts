@@ -1,7 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "@/lib/cache/cache-key";
 import {
   assertStrongSecret,
+  checkSignature,
   decrypt,
   deriveEncryptionKey,
   encrypt,
@@ -16,7 +18,14 @@ const fields: SignedFields = {
   tenant: "team_a",
   model: "claude-sonnet-4-5",
   response: '{"v":1}',
+  request: { model: "claude-sonnet-4-5", messages: [{ role: "user", content: "hi" }] },
 };
+
+/** How entries were signed before the stored request was covered (ensemble-cache-entry-v1). */
+const legacySign = (f: SignedFields, s: string) =>
+  createHmac("sha256", s)
+    .update(canonicalJson(["ensemble-cache-entry-v1", f.key, f.tenant, f.model, f.response]))
+    .digest("hex");
 
 function flipFirstByte(text: string): string {
   return String.fromCharCode(text.charCodeAt(0) ^ 1) + text.slice(1);
@@ -43,6 +52,44 @@ describe("sign and verify", () => {
     expect(verify(fields, flipFirstByte(hmac), secret)).toBe(false);
     expect(verify(fields, hmac.slice(0, 10), secret)).toBe(false);
     expect(verify(fields, "zz".repeat(32), secret)).toBe(false);
+  });
+
+  it("cover the stored request: an edited one, another row's or its key order all count", () => {
+    const hmac = sign(fields, secret);
+    const edited = { ...fields, request: { ...(fields.request as object), max_tokens: 64_000 } };
+    expect(verify(edited, hmac, secret)).toBe(false);
+    expect(verify({ ...fields, request: { encrypted: "AAAA" } }, hmac, secret)).toBe(false);
+    expect(verify({ ...fields, request: null }, hmac, secret)).toBe(false);
+    // Canonical: the database may hand the same JSON back with its keys in another order.
+    const reordered = { messages: [{ content: "hi", role: "user" }], model: "claude-sonnet-4-5" };
+    expect(verify({ ...fields, request: reordered }, hmac, secret)).toBe(true);
+    expect(checkSignature(fields, hmac, secret)).toBe("signed");
+  });
+
+  it("still verify a row signed before requests were (its response), but never vouch for its request", () => {
+    const old = legacySign(fields, secret);
+    expect(checkSignature(fields, old, secret)).toBe("legacy");
+    expect(verify(fields, old, secret)).toBe(true);
+    // Its request is unsigned: editing it leaves a legacy row (never warmed), not a signed one.
+    expect(checkSignature({ ...fields, request: { evil: true } }, old, secret)).toBe("legacy");
+    expect(checkSignature({ ...fields, response: "{}" }, old, secret)).toBe("invalid");
+    // A current signature is never mistaken for a v1 one or the other way round.
+    expect(checkSignature(fields, sign(fields, secret), `${secret}x`)).toBe("invalid");
+  });
+
+  it("let the hot path check the answer without reading the request, and never be downgraded", () => {
+    const hmac = sign(fields, secret);
+    const { request: _unread, ...served } = fields;
+    expect(verify(served, hmac, secret)).toBe(true);
+    expect(verify({ ...served, response: "{}" }, hmac, secret)).toBe(false);
+    // The answer's MAC alone is no v1 signature: stripping the request's MAC does not pass.
+    const [answerOnly] = hmac.split(".");
+    expect(verify(served, answerOnly!, secret)).toBe(false);
+    expect(checkSignature(fields, answerOnly!, secret)).toBe("invalid");
+    // Nor does a third part, or a request MAC taken from another row.
+    expect(verify(served, `${hmac}.${"0".repeat(64)}`, secret)).toBe(false);
+    const other = sign({ ...fields, request: { model: "x", messages: [] } }, secret);
+    expect(checkSignature(fields, `${answerOnly}.${other.split(".")[1]}`, secret)).toBe("invalid");
   });
 
   it("do not let field boundaries shift (key+tenant concatenation is unambiguous)", () => {

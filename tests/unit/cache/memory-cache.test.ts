@@ -76,4 +76,68 @@ describe("MemoryCache", () => {
     cache.clear();
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, evictions: 0 });
   });
+
+  describe("per-team quota", () => {
+    const teamCache = () =>
+      new MemoryCache({
+        maxBytes: 1_000,
+        teamMaxBytes: 400,
+        maxEntryBytes: 400,
+        entryOverheadBytes: 0,
+      });
+
+    it("keeps another team's entries when one team writes far more than the whole cache holds", () => {
+      const cache = teamCache();
+      const evicted: string[] = [];
+      cache.onEvict((entry) => evicted.push(entry.key));
+      for (let i = 0; i < 5; i++) cache.set(`b${i}`, "x".repeat(100), meta({ teamId: "team_b" }));
+      // b0 is B's least recently used entry; reading it must not matter to A's writes either.
+      for (let i = 0; i < 200; i++) cache.set(`a${i}`, "x".repeat(100), meta());
+      expect(["b1", "b2", "b3", "b4"].every((k) => cache.peek(k) !== undefined)).toBe(true);
+      // B was itself over its quota (500 > 400): its own oldest went, nobody else's.
+      expect(cache.peek("b0")).toBeUndefined();
+      expect(evicted.filter((k) => k.startsWith("b"))).toEqual(["b0"]);
+      expect(cache.teamBytes("team_a")).toBe(400);
+      expect(cache.teamBytes("team_b")).toBe(400);
+      expect(["a196", "a197", "a198", "a199"].every((k) => cache.peek(k) !== undefined)).toBe(true);
+      expect(cache.stats()).toMatchObject({ entries: 8, bytes: 800, evictions: 197 });
+    });
+
+    it("evicts the team's own least recently used entry first, as reads refresh it", () => {
+      const cache = teamCache();
+      for (const k of ["a", "b", "c", "d"]) cache.set(k, "x".repeat(100), meta());
+      cache.get("a");
+      cache.set("e", "x".repeat(100), meta());
+      expect(cache.peek("b")).toBeUndefined();
+      expect(["a", "c", "d", "e"].every((k) => cache.peek(k) !== undefined)).toBe(true);
+    });
+
+    it("keeps the team's count right through replaces, deletes, purges, expiry and global eviction", () => {
+      let now = 0;
+      const cache = new MemoryCache({
+        maxBytes: 300,
+        teamMaxBytes: 300,
+        maxEntryBytes: 300,
+        entryOverheadBytes: 0,
+        now: () => now,
+      });
+      cache.set("a", "x".repeat(100), meta());
+      cache.set("a", "x".repeat(50), meta());
+      expect(cache.teamBytes("team_a")).toBe(50);
+      cache.set("b", "x".repeat(100), meta({ teamId: "team_b", expiresAt: 10 }));
+      cache.set("c", "x".repeat(100), meta({ teamId: "team_b" }));
+      cache.set("d", "x".repeat(100), meta({ teamId: "team_c" }));
+      expect(cache.peek("a")).toBeUndefined(); // the whole cache was full: global LRU
+      expect(cache.teamBytes("team_a")).toBe(0);
+      now = 20;
+      expect(cache.get("b")).toBeUndefined();
+      expect(cache.teamBytes("team_b")).toBe(100);
+      cache.delete("c");
+      cache.purge((m) => m.teamId === "team_c");
+      expect([cache.teamBytes("team_b"), cache.teamBytes("team_c")]).toEqual([0, 0]);
+      cache.set("e", "x", meta());
+      cache.clear();
+      expect(cache.teamBytes("team_a")).toBe(0);
+    });
+  });
 });

@@ -1,15 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { createCachedCaller } from "@/lib/cache/cached-caller";
+import { responseFromEvents } from "@/lib/cache/upstream-response";
 import { cacheKey } from "@/lib/cache/cache-key";
 import { createStatsAggregator } from "@/lib/cache/cache-stats";
 import { createLocalFlightLock } from "@/lib/cache/cross-instance-lock";
 import { MemoryCache } from "@/lib/cache/memory-cache";
-import {
-  ResponseCache,
-  type CacheLogger,
-  type ResponseCacheOptions,
-} from "@/lib/cache/response-cache";
+import type { CacheLogger } from "@/lib/cache/entry-store";
+import { ResponseCache, type ResponseCacheOptions } from "@/lib/cache/response-cache";
 import { AppError } from "@/lib/errors";
 import type { CacheStatus, CallContext, ModelStreamEvent } from "@/lib/llm/types";
 import { createMemoryL2Store } from "./fixtures/memory-l2-store";
@@ -19,6 +17,8 @@ import {
   makeMessage,
   makeRequest,
   scripted,
+  streamThrough,
+  withoutIds,
   type ScriptOptions,
 } from "./fixtures/model";
 
@@ -53,7 +53,8 @@ function setup(overrides: Partial<ResponseCacheOptions> = {}) {
   const call = async (context: Partial<CallContext> = {}, options: ScriptOptions = {}) => {
     const statuses: CacheStatus[] = [];
     const events = await drain(
-      cache.stream(
+      streamThrough(
+        cache,
         request,
         {
           teamId: "team_a",
@@ -125,7 +126,7 @@ describe("ResponseCache", () => {
     l1.clear();
     const row = [...l2.rows.values()][0];
     if (row === undefined) throw new Error("no row");
-    row.response = row.response.replace("Paris", "Rome!");
+    row.response = `${row.response.slice(0, -12)}tampered!!\n\n`;
 
     const after = await call();
     expect(after.statuses).toEqual(["miss"]);
@@ -133,7 +134,7 @@ describe("ResponseCache", () => {
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("HMAC"), expect.any(Object));
     expect(stats.drain().reduce((n, b) => n + b.tampered, 0)).toBe(1);
     await cache.idle();
-    expect(l2.rows.get(row.key)?.response).toContain("Paris");
+    expect(l2.rows.get(row.key)?.response).not.toContain("tampered!!");
   });
 
   it("rejects a row moved to another tenant's key", async () => {
@@ -141,8 +142,8 @@ describe("ResponseCache", () => {
     await call({ teamId: "team_a" });
     await cache.idle();
     l1.clear();
-    const row = l2.rows.get(cacheKey(request, "team_a"));
-    const foreignKey = cacheKey(request, "team_b");
+    const row = l2.rows.get(cacheKey(request, { tenant: "team_a" }));
+    const foreignKey = cacheKey(request, { tenant: "team_b" });
     if (row === undefined) throw new Error("no row");
     l2.rows.set(foreignKey, { ...row, key: foreignKey, teamId: "team_b" });
     expect((await call({ teamId: "team_b" })).statuses).toEqual(["miss"]);
@@ -208,9 +209,9 @@ describe("ResponseCache", () => {
     expect(cache.inFlight()).toBe(0);
   });
 
-  it("stores nothing from a stream that ends without message_stop", async () => {
+  it("stores nothing from a stream that ends without message_stop, and tells the caller", async () => {
     const { cache, l2, call } = setup();
-    await call({}, { truncateAt: 6 });
+    await expect(call({}, { truncateAt: 6 })).rejects.toMatchObject({ code: "stream_interrupted" });
     await cache.idle();
     expect(l2.calls.put).toBe(0);
   });
@@ -223,13 +224,18 @@ describe("ResponseCache", () => {
     const statuses = results.flatMap((r) => r.statuses);
     expect(statuses.filter((s) => s === "miss")).toHaveLength(1);
     expect(statuses.filter((s) => s === "coalesced")).toHaveLength(49);
-    for (const r of results) expect(r.events).toEqual(results[0]?.events);
+    // The same events, each answer with its own message id.
+    for (const r of results) expect(withoutIds(r.events)).toEqual(withoutIds(results[0]!.events));
+    const ids = results.map((r) => (r.events[0] as { message: { id: string } }).message.id);
+    expect(new Set(ids).size).toBe(50);
   });
 
   it("waits for another instance's flight and then reads its answer from L2", async () => {
     const shared = { l2: createMemoryL2Store(), lock: createLocalFlightLock() };
-    const a = setup(shared);
-    const b = setup(shared);
+    const waitsA = vi.fn();
+    const waitsB = vi.fn();
+    const a = setup({ ...shared, onLockWait: waitsA });
+    const b = setup({ ...shared, onLockWait: waitsB });
     const gate = deferred();
     const first = a.call({}, { gate: gate.promise, holdAt: 3 });
     await new Promise((r) => setTimeout(r, 0));
@@ -241,13 +247,17 @@ describe("ResponseCache", () => {
     expect(fromB.statuses).toEqual(["coalesced"]);
     expect(a.computes() + b.computes()).toBe(1);
     expect(fromB.events.at(-1)).toEqual({ type: "message_stop" });
+    // Only the instance that waited on the other's lock reports a wait (metrics, a span).
+    expect(waitsA).not.toHaveBeenCalled();
+    expect(waitsB).toHaveBeenCalledTimes(1);
   });
 
   it("reports the status once, before the first event", async () => {
     const { cache, compute } = setup();
     const log: string[] = [];
     const context: CallContext = { teamId: "t", onCacheStatus: (s) => log.push(`status:${s}`) };
-    for await (const event of cache.stream(request, context, compute())) log.push(event.type);
+    for await (const event of streamThrough(cache, request, context, compute()))
+      log.push(event.type);
     expect(log[0]).toBe("status:miss");
     expect(log.filter((entry) => entry.startsWith("status:"))).toHaveLength(1);
   });
@@ -257,13 +267,14 @@ describe("ResponseCache", () => {
     const gate = deferred();
     const leaving = new AbortController();
     const leader = drain(
-      cache.stream(
+      streamThrough(
+        cache,
         request,
         { teamId: "t", signal: leaving.signal },
         compute({ gate: gate.promise, holdAt: 3 }),
       ),
     );
-    const follower = drain(cache.stream(request, { teamId: "t" }, compute()));
+    const follower = drain(streamThrough(cache, request, { teamId: "t" }, compute()));
     await new Promise((r) => setTimeout(r, 0));
     leaving.abort();
     gate.resolve();
@@ -292,17 +303,13 @@ describe("ResponseCache", () => {
     expect(bucket?.bytesServed).toBeGreaterThan(0);
   });
 
-  it("purges L1 by agent, model, team or age and tells the purge hook", async () => {
-    const onPurge = vi.fn();
-    const { cache, l1, call } = setup({ onPurge });
+  it("purges L1 by agent, model or team", async () => {
+    const { cache, l1, call } = setup();
     await call({ agentId: "agent_1" });
     await cache.idle();
     expect(cache.purge({ agentId: "agent_2" })).toBe(0);
     expect(cache.purge({ teamId: "team_a", model: "claude-sonnet-4-5" })).toBe(1);
     expect(l1.stats().entries).toBe(0);
-    expect(onPurge).toHaveBeenCalledTimes(2);
-    cache.purge({}, { broadcast: false });
-    expect(onPurge).toHaveBeenCalledTimes(2);
   });
 
   it("degrades to upstream when L2 is down", async () => {
@@ -320,7 +327,7 @@ describe("createCachedCaller", () => {
     const caller = createCachedCaller(cache, (req, context) => {
       signals.push(context.signal);
       expect(context.onCacheStatus).toBeUndefined();
-      return scripted(message, context.signal);
+      return responseFromEvents(scripted(message, context.signal));
     });
     const statuses: CacheStatus[] = [];
     const own = new AbortController();

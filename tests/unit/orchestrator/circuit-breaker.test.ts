@@ -107,11 +107,59 @@ describe("circuit breaker", () => {
     expect(registry.get("claude-test")).toBe(breaker);
     fail(breaker, 3);
     fail(registry.get("other-model"), 1);
+    const openedAt = clock.now();
     clock.advance(5_000);
     expect(registry.snapshot()).toEqual([
-      { model: "claude-test", state: "open", failures: 0, retryAfterMs: 25_000 },
-      { model: "other-model", state: "closed", failures: 1, retryAfterMs: 0 },
+      {
+        model: "claude-test",
+        state: "open",
+        failures: 0,
+        retryAfterMs: 25_000,
+        since: new Date(openedAt).toISOString(),
+        nextProbeAt: new Date(openedAt + 30_000).toISOString(),
+        lastError: "upstream_overloaded: overloaded",
+      },
+      {
+        model: "other-model",
+        state: "closed",
+        failures: 1,
+        retryAfterMs: 0,
+        since: new Date(openedAt).toISOString(),
+        nextProbeAt: null,
+        lastError: "upstream_overloaded: overloaded",
+      },
     ]);
+  });
+
+  it("counts a request that fails again and again once, and distinct requests each once", () => {
+    const { breaker } = setup();
+    for (let i = 0; i < 5; i += 1) breaker.enter("same-request").settle(overloaded());
+    expect(breaker.state()).toEqual({ name: "closed", failures: 1 });
+    breaker.enter("second").settle(overloaded());
+    breaker.enter("third").settle(overloaded());
+    expect(breaker.state().name).toBe("open");
+  });
+
+  it("forgets the failing requests of a streak once a call succeeds", () => {
+    const { breaker } = setup();
+    breaker.enter("a").settle(overloaded());
+    breaker.enter("b").settle();
+    breaker.enter("a").settle(overloaded());
+    expect(breaker.state()).toEqual({ name: "closed", failures: 1 });
+  });
+
+  it("tells the caller why the model is unavailable and when it will be tried again", () => {
+    const { breaker, clock } = setup();
+    fail(breaker, 3);
+    clock.advance(10_000);
+    expect(() => breaker.enter()).toThrow(
+      expect.objectContaining({
+        code: "circuit_open",
+        retryAfterMs: 20_000,
+        message:
+          "Model claude-test is unavailable after repeated failures (last: upstream_overloaded: overloaded); the next probe is in 20 s.",
+      }),
+    );
   });
 });
 

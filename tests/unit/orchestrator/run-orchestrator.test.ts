@@ -7,6 +7,7 @@ import {
   type Plan,
   type RunEvent,
   type RunOptions,
+  withBreakers,
 } from "@/lib/orchestrator";
 import {
   agent,
@@ -292,44 +293,88 @@ describe("runPlan", () => {
     expect(last(events)).toMatchObject({ status: "partial", latencyMs: 5000 });
   });
 
-  it("opens the breaker after repeated 529s so that later steps fail fast with circuit_open", async () => {
-    const breakers = createBreakerRegistry({ failureThreshold: 2, now: () => Date.now() });
-    const { fake, opts } = options(
-      () => failWith(new AppError("upstream_overloaded", "overloaded")),
-      { breakers, runConcurrency: 1, maxAttempts: 1 },
+  it("waits out an open circuit within the deadline, then answers once the probe succeeds", async () => {
+    const breakers = createBreakerRegistry({
+      failureThreshold: 2,
+      cooldownMs: 1000,
+      now: () => Date.now(),
+    });
+    const fake = createFakeCaller((call) =>
+      call.index < 2
+        ? failWith(new AppError("upstream_overloaded", "overloaded"))
+        : answer(call, "ok"),
     );
+    const opts: RunOptions = {
+      runId: "run-1",
+      caller: withBreakers(fake.caller, breakers),
+      semaphore: createSemaphore(8),
+      backoff: { jitter: "none" },
+      runConcurrency: 1,
+      maxAttempts: 1,
+    };
     const events = await drain(runPlan(parallel(4, "claude-busy"), opts), advance);
 
-    expect(fake.calls).toHaveLength(2);
+    // Two distinct requests failed and opened the circuit; the other two waited, not failed.
     expect(ofType(events, "step-error").map((e) => [e.stepKey, e.code])).toEqual([
       ["step-1", "upstream_overloaded"],
       ["step-2", "upstream_overloaded"],
-      ["step-3", "circuit_open"],
-      ["step-4", "circuit_open"],
     ]);
-    expect(breakers.snapshot()).toMatchObject([{ model: "claude-busy", state: "open" }]);
+    expect(ofType(events, "step-end").map((e) => e.stepKey)).toEqual(["step-3", "step-4"]);
+    const waits = ofType(events, "step-retry").filter((e) => e.errorCode === "circuit_open");
+    expect(waits[0]).toMatchObject({ stepKey: "step-3", delayMs: 1000 });
+    // Only the probe and the call after it reached the upstream once the circuit opened.
+    expect(fake.calls).toHaveLength(4);
+    expect(breakers.snapshot()).toMatchObject([{ model: "claude-busy", state: "closed" }]);
   });
 
-  it("stops retrying a step once the breaker for its model has opened", async () => {
-    const breakers = createBreakerRegistry({ failureThreshold: 2, now: () => Date.now() });
-    const { fake, opts } = options(
-      () => failWith(new AppError("upstream_overloaded", "overloaded")),
-      {
-        breakers,
-        maxAttempts: 5,
-      },
-    );
-    const events = await drain(runPlan(parallel(1, "claude-busy"), opts), advance);
-
-    expect(fake.calls).toHaveLength(2);
-    expect(ofType(events, "step-error")[0]).toMatchObject({
-      code: "circuit_open",
-      attempts: [
-        { attempt: 1, errorCode: "upstream_overloaded" },
-        { attempt: 2, errorCode: "upstream_overloaded" },
-        { attempt: 3, durationMs: 0, errorCode: "circuit_open" },
-      ],
+  it("fails a step with circuit_open and the real cause when its deadline passes while it waits", async () => {
+    const breakers = createBreakerRegistry({
+      failureThreshold: 1,
+      cooldownMs: 60_000,
+      now: () => Date.now(),
     });
+    const fake = createFakeCaller((call) =>
+      call.index === 0
+        ? failWith(
+            new AppError("upstream_overloaded", "Overloaded", { details: { upstreamStatus: 529 } }),
+          )
+        : answer(call, "ok"),
+    );
+    const events = await drain(
+      runPlan(parallel(2, "claude-down"), {
+        runId: "run-1",
+        caller: withBreakers(fake.caller, breakers),
+        semaphore: createSemaphore(8),
+        runConcurrency: 1,
+        maxAttempts: 1,
+        runDeadlineMs: 5000,
+      }),
+      advance,
+    );
+    const failed = ofType(events, "step-error").find((e) => e.stepKey === "step-2");
+    expect(failed?.code).toBe("circuit_open");
+    expect(failed?.message).toContain("upstream_overloaded 529: Overloaded");
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it("counts one request failing again and again once, so a bad prompt cannot open the circuit", async () => {
+    const breakers = createBreakerRegistry({ failureThreshold: 2, now: () => Date.now() });
+    const fake = createFakeCaller(() =>
+      failWith(new AppError("upstream_error", "boom", { details: { upstreamStatus: 500 } })),
+    );
+    const events = await drain(
+      runPlan(parallel(1, "claude-busy"), {
+        runId: "run-1",
+        caller: withBreakers(fake.caller, breakers),
+        semaphore: createSemaphore(8),
+        backoff: { jitter: "none", baseMs: 10 },
+        maxAttempts: 4,
+      }),
+      advance,
+    );
+    expect(fake.calls).toHaveLength(4);
+    expect(ofType(events, "step-error")[0]?.code).toBe("upstream_error");
+    expect(breakers.get("claude-busy").state()).toEqual({ name: "closed", failures: 1 });
   });
 
   it("runs a DAG step only after its dependencies and gives it their answers", async () => {

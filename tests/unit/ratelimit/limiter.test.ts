@@ -98,22 +98,32 @@ describe("createLimiter", () => {
   });
 
   it("counts in memory with no reason set, and tells a denied caller when the window ends", async () => {
-    const limiter = createLimiter({
-      store: { kind: "memory" },
-      prefix: "t:mem",
-      limit: 2,
-      window: "60 s",
-      failMode: "closed",
-    });
+    // The clock stands still 10 s into a minute, so the window's end is known exactly.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:10Z") });
+    try {
+      const limiter = createLimiter({
+        store: { kind: "memory" },
+        prefix: "t:mem",
+        limit: 2,
+        window: "60 s",
+        failMode: "closed",
+      });
 
-    const results = [await limiter.limit("u"), await limiter.limit("u"), await limiter.limit("u")];
+      const results = [
+        await limiter.limit("u"),
+        await limiter.limit("u"),
+        await limiter.limit("u"),
+      ];
 
-    expect(results.map((r) => r.success)).toEqual([true, true, false]);
-    expect(results.every((r) => r.reason === undefined)).toBe(true);
-    const denied = results[2]!;
-    expect(denied.retryAfterMs).toBeGreaterThan(0);
-    expect(denied.retryAfterMs).toBeLessThanOrEqual(60_000);
-    expect(Math.abs(Date.now() + denied.retryAfterMs - denied.reset)).toBeLessThan(50);
+      expect(results.map((r) => r.success)).toEqual([true, true, false]);
+      expect(results.every((r) => r.reason === undefined)).toBe(true);
+      expect(results[2]).toMatchObject({
+        reset: Date.parse("2026-01-01T00:01:00Z"),
+        retryAfterMs: 50_000,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects a malformed window when it is created, not on the first request", () => {
@@ -130,9 +140,9 @@ describe("createLimiter", () => {
 });
 
 describe("createRateLimiters", () => {
-  const perMinute = { api: 3, runs: 2, gateway: 3, signIn: 1 };
+  const perMinute = { api: 3, runs: 2, gateway: 3, signIn: 1, authFailures: 2 };
 
-  it("fails open for api, runs and gateway and closed for sign-in", async () => {
+  it("fails open for api, runs, gateway and auth failures, and closed for sign-in", async () => {
     const limiters = createRateLimiters({
       store: { kind: "redis", client: failingClient() },
       perMinute,
@@ -144,7 +154,13 @@ describe("createRateLimiters", () => {
       ),
     );
 
-    expect(outcomes).toEqual({ api: true, runs: true, gateway: true, "sign-in": false });
+    expect(outcomes).toEqual({
+      api: true,
+      runs: true,
+      gateway: true,
+      "sign-in": false,
+      "auth-failure": true,
+    });
   });
 
   it("gives each group its configured per-minute limit and its own counters", async () => {
@@ -159,5 +175,6 @@ describe("createRateLimiters", () => {
     expect(await allowed("gateway")).toBe(3);
     expect(await allowed("runs")).toBe(2);
     expect(await allowed("sign-in")).toBe(1);
+    expect(await allowed("auth-failure")).toBe(2);
   });
 });

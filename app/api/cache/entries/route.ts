@@ -2,7 +2,7 @@ import { listCacheEntries } from "@/lib/cache-admin/cache-admin";
 import { entriesQuerySchema } from "@/lib/cache-admin/schemas";
 import { parseSearchParams } from "@/lib/http/parse";
 import { route } from "@/lib/http/route";
-import { getRuntime } from "@/lib/runtime";
+import { getCacheServices } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const GET = route({ role: "admin" }, async ({ request, principal, prisma 
   return Response.json(
     await listCacheEntries({
       prisma,
-      runtime: await getRuntime(),
+      runtime: { cacheServices: await getCacheServices() },
       teamId: principal.teamId,
       query,
     }),

@@ -1,5 +1,7 @@
+import { audited, auditContext } from "@/lib/audit";
+import { parseJsonBody } from "@/lib/http/parse";
 import { route } from "@/lib/http/route";
-import { getRunDetail } from "@/lib/runs";
+import { deleteRun, getRunDetail, renameRun, updateRunSchema } from "@/lib/runs";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -8,4 +10,28 @@ export const GET = route<{ id: string }>(
   { role: "member" },
   async ({ params, principal, prisma }) =>
     Response.json({ run: await getRunDetail(prisma, { teamId: principal.teamId, id: params.id }) }),
+);
+
+/** Renames the run (any member: a title is the team's shared label, like the run itself). */
+export const PATCH = route<{ id: string }>(
+  { role: "member" },
+  async ({ request, params, principal, prisma }) => {
+    const input = await parseJsonBody(request, updateRunSchema);
+    const run = await renameRun(prisma, { teamId: principal.teamId, id: params.id }, input);
+    return Response.json({ run });
+  },
+);
+
+/** Deletes a finished run and its steps: owners and admins only, and audited. */
+export const DELETE = route<{ id: string }>(
+  { role: "admin" },
+  async ({ request, params, principal, prisma }) => {
+    await audited(
+      prisma,
+      auditContext(request, principal),
+      (tx) => deleteRun(tx, { teamId: principal.teamId, id: params.id }),
+      (run) => ({ action: "run.delete", target: { kind: "run", id: run.id, label: run.title } }),
+    );
+    return new Response(null, { status: 204 });
+  },
 );

@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { cancelRun } from "@/lib/runs";
-import { getRuntime } from "@/lib/runtime";
+import { getRunServices } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 
@@ -10,7 +10,7 @@ export const POST = route<{ id: string }>(
     Response.json(
       await cancelRun({
         prisma,
-        runtime: await getRuntime(),
+        runtime: await getRunServices(),
         teamId: principal.teamId,
         runId: params.id,
       }),

@@ -2,9 +2,12 @@ import { z } from "zod";
 import { parseWith } from "@/lib/http/parse";
 import { route } from "@/lib/http/route";
 import { sseResponse } from "@/lib/http/sse";
+import { releasingWhenDone } from "@/lib/http/stream-quota";
+import { principalId } from "@/lib/auth";
+import { watchRevocation } from "@/lib/auth/revocation-watch";
 import { runEventStream } from "@/lib/runs";
 import { getRunRowOrThrow } from "@/lib/runs/queries";
-import { getRuntime } from "@/lib/runtime";
+import { getPubSub, getRunEventLog, getStreamQuota } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -21,16 +24,34 @@ export const GET = route<{ id: string }>(
     const after = parseWith(afterSeq, raw);
     // 404 before the stream starts, so a wrong id is an HTTP error, not an empty stream.
     await getRunRowOrThrow(prisma, { teamId: principal.teamId, id: params.id });
-    const { eventLog } = await getRuntime();
-    return sseResponse(
-      runEventStream({
-        prisma,
-        eventLog,
+    const eventLog = await getRunEventLog();
+    // A key revoked (or whose creator left) while its stream is open: the stream ends too.
+    const watch = await watchRevocation(await getPubSub(), principal, request.signal);
+    let release: () => void;
+    try {
+      release = (await getStreamQuota()).open({
         teamId: principal.teamId,
-        runId: params.id,
-        afterSeq: after,
-        signal: request.signal,
-      }),
+        principal: principalId(principal),
+      });
+    } catch (error) {
+      watch.close();
+      throw error;
+    }
+    return sseResponse(
+      releasingWhenDone(
+        runEventStream({
+          prisma,
+          eventLog,
+          teamId: principal.teamId,
+          runId: params.id,
+          afterSeq: after,
+          signal: watch.signal,
+        }),
+        () => {
+          release();
+          watch.close();
+        },
+      ),
     );
   },
 );

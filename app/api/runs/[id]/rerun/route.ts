@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { rerunRun } from "@/lib/runs";
-import { getRuntime } from "@/lib/runtime";
+import { getRunServices } from "@/lib/runtime";
 
 export const runtime = "nodejs";
 
@@ -9,7 +9,7 @@ export const POST = route<{ id: string }>(
   async ({ params, principal, prisma }) => {
     const run = await rerunRun({
       prisma,
-      runtime: await getRuntime(),
+      runtime: await getRunServices(),
       teamId: principal.teamId,
       userId: principal.kind === "user" ? principal.userId : undefined,
       runId: params.id,

@@ -1,0 +1,82 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward-headers";
+import type { GatewayExchange } from "./gateway-exchange";
+
+/** Where the gateway's upstream is, and the server's own key for it. */
+export interface UpstreamTarget {
+  baseURL: string;
+  /** The server's key; replaced by the client's own in x-ensemble-key mode. Never logged. */
+  apiKey: string;
+}
+
+const BODYLESS = new Set(["GET", "HEAD"]);
+
+/**
+ * An admitted request passed to the upstream verbatim — method, path, query string, `anthropic-*`
+ * headers, body bytes streamed as they arrive — and the upstream's answer passed back the same
+ * way: status, the headers that matter, body streamed. Uncached; for Message Batches, Files and
+ * whatever else the API adds under /v1.
+ *
+ * Two answers are the gateway's own: the upstream unreachable (502 api_error), and the upstream
+ * refusing the *server's* key (502 api_error saying so — the client's key was fine).
+ */
+export async function proxyToUpstream(
+  exchange: GatewayExchange,
+  request: Request,
+  target: UpstreamTarget,
+): Promise<Response> {
+  const identity = exchange.identity;
+  if (!identity) throw new Error("proxyToUpstream needs an admitted exchange");
+  const search = new URL(request.url).search;
+  let upstream: Response;
+  try {
+    upstream = await fetch(upstreamUrl(target.baseURL, exchange.path, search), {
+      method: request.method,
+      headers: upstreamRequestHeaders(request.headers, identity.upstreamAuth, target.apiKey),
+      body: BODYLESS.has(request.method) ? undefined : request.body,
+      redirect: "manual",
+      signal: request.signal,
+      // @ts-expect-error Node's fetch needs duplex to stream a request body
+      duplex: "half",
+    });
+  } catch (error) {
+    if (request.signal.aborted) throw new AppError("cancelled", "The client went away");
+    throw new AppError("upstream_connection", "Could not reach the Anthropic API", {
+      cause: error,
+    });
+  }
+  if (
+    (upstream.status === 401 || upstream.status === 403) &&
+    identity.upstreamAuth.kind === "server"
+  ) {
+    await upstream.body?.cancel();
+    throw new AppError("upstream_auth", `upstream ${upstream.status}`, {
+      details: { upstreamStatus: upstream.status },
+    });
+  }
+  const headers = clientResponseHeaders(upstream.headers, new Headers(exchange.limitHeaders));
+  const requestId = upstream.headers.get("request-id");
+  exchange.log(upstream.status, {
+    requestId: requestId ?? exchange.requestId,
+    errorType: upstream.status >= 400 ? upstreamErrorType(upstream.status) : null,
+  });
+  if (!requestId) headers.set("request-id", exchange.requestId);
+  return new Response(upstream.body, { status: upstream.status, headers });
+}
+
+/** The API's error type for a status, for the log (the body itself streams through unread). */
+function upstreamErrorType(status: number): string {
+  const types: Record<number, string> = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+  };
+  return types[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
+}

@@ -1,0 +1,5 @@
+export {
+  type OutboundLimitTable,
+  type OutboundLimits,
+  limitsFor,
+} from "@/lib/config/outbound-limits";

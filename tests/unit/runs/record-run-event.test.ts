@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import { estimateCostUsd } from "@/lib/cache/pricing";
+import type { RunEvent } from "@/lib/orchestrator";
+import { type RunWrites, createRunRecorder } from "@/lib/runs/record-run-event";
+
+/** Captures every write the recorder makes, in order. */
+function fakeWrites() {
+  const writes: { table: "run" | "runStep"; key: string; data: Record<string, unknown> }[] = [];
+  const db: RunWrites = {
+    run: {
+      update: async (args) => {
+        writes.push({ table: "run", key: String(args.where.id), data: args.data as never });
+      },
+    },
+    runStep: {
+      update: async (args) => {
+        writes.push({
+          table: "runStep",
+          key: String(args.where.runId_key?.key),
+          data: args.data as never,
+        });
+      },
+    },
+  };
+  return { db, writes };
+}
+
+const base = { runId: "r1" };
+const attempt = (startedAt: number, durationMs: number) => ({ attempt: 1, startedAt, durationMs });
+const stepEnd = (stepKey: string, cacheStatus: "miss" | "hit-db", output = "ok") =>
+  ({
+    ...base,
+    seq: 0,
+    type: "step-end",
+    stepKey,
+    output,
+    attempts: [attempt(1_000, 250)],
+    latencyMs: 250.4,
+    ttftMs: 40.6,
+    inputTokens: 1_000,
+    outputTokens: 500,
+    cacheStatus,
+    stopReason: "end_turn",
+  }) as RunEvent;
+
+function recorder() {
+  const { db, writes } = fakeWrites();
+  const rec = createRunRecorder({
+    db,
+    runId: "r1",
+    instanceId: "instance-a",
+    models: new Map([
+      ["step-1", "claude-sonnet-4-5"],
+      ["step-2", "claude-sonnet-4-5"],
+    ]),
+  });
+  return { rec, writes };
+}
+
+describe("createRunRecorder", () => {
+  it("marks the run running and owned by this instance at run-start", async () => {
+    const { rec, writes } = recorder();
+    await rec.record({ ...base, seq: 1, type: "run-start", at: 5_000, steps: [] });
+    expect(writes).toEqual([
+      {
+        table: "run",
+        key: "r1",
+        data: expect.objectContaining({
+          status: "running",
+          startedAt: new Date(5_000),
+          ownerId: "instance-a",
+        }),
+      },
+    ]);
+  });
+
+  it("stamps a step's start on its first attempt only", async () => {
+    const { rec, writes } = recorder();
+    await rec.record({ ...base, seq: 2, type: "step-start", stepKey: "step-1", attempt: 1, at: 7 });
+    await rec.record({ ...base, seq: 3, type: "step-start", stepKey: "step-1", attempt: 2, at: 9 });
+    expect(writes.map((w) => w.data)).toEqual([
+      { status: "running", attempts: 1, startedAt: new Date(7) },
+      { status: "running", attempts: 2 },
+    ]);
+  });
+
+  it("records a step's outcome, ends it when its last attempt ended, and prices only misses", async () => {
+    const { rec, writes } = recorder();
+    await rec.record(stepEnd("step-1", "miss"));
+    await rec.record(stepEnd("step-2", "hit-db"));
+    const price = estimateCostUsd("claude-sonnet-4-5", 1_000, 500);
+    expect(writes[0]).toMatchObject({
+      table: "runStep",
+      key: "step-1",
+      data: {
+        status: "succeeded",
+        latencyMs: 250,
+        ttftMs: 41,
+        costUsd: price,
+        endedAt: new Date(1_250),
+      },
+    });
+    expect(writes[1]?.data.costUsd).toBe(0);
+
+    await rec.record({
+      ...base,
+      seq: 9,
+      type: "run-end",
+      status: "succeeded",
+      latencyMs: 300,
+      inputTokens: 2_000,
+      outputTokens: 1_000,
+    });
+    expect(writes[2]).toMatchObject({
+      table: "run",
+      data: { status: "succeeded", costUsd: price, ownerId: null },
+    });
+  });
+
+  it("tells failed, cancelled and skipped steps apart", async () => {
+    const { rec, writes } = recorder();
+    const error = (code: "upstream_error" | "cancelled", skipped?: true) =>
+      ({
+        ...base,
+        seq: 0,
+        type: "step-error",
+        stepKey: "step-1",
+        code,
+        message: "no",
+        attempts: [],
+        latencyMs: 0,
+        ...(skipped ? { skipped } : {}),
+      }) as RunEvent;
+    await rec.record(error("upstream_error"));
+    await rec.record(error("cancelled"));
+    await rec.record(error("cancelled", true));
+    expect(writes.map((w) => w.data.status)).toEqual(["failed", "cancelled", "skipped"]);
+  });
+
+  it("keeps a partial answer's text, tokens and cost, and adds them to the run (issue 13 #3)", async () => {
+    const { rec, writes } = recorder();
+    const usage = {
+      inputTokens: 1_000,
+      outputTokens: 40,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      cacheReadTokens: 0,
+    };
+    await rec.record({
+      ...base,
+      seq: 3,
+      type: "step-error",
+      stepKey: "step-1",
+      code: "cancelled",
+      message: "The run was cancelled.",
+      attempts: [{ ...attempt(1_000, 90), errorCode: "cancelled" }],
+      latencyMs: 90,
+      partial: {
+        output: "Half",
+        ttftMs: 12,
+        inputTokens: 1_000,
+        outputTokens: 40,
+        usage,
+        cacheStatus: "miss",
+      },
+    });
+    await rec.record({
+      ...base,
+      seq: 4,
+      type: "run-end",
+      status: "cancelled",
+      latencyMs: 100,
+      inputTokens: 0,
+      outputTokens: 0,
+    });
+    const price = estimateCostUsd("claude-sonnet-4-5", 1_000, 40);
+    expect(writes[0]!.data).toMatchObject({
+      status: "cancelled",
+      partial: true,
+      output: "Half",
+      inputTokens: 1_000,
+      outputTokens: 40,
+    });
+    expect(writes[0]!.data.costUsd).toBeCloseTo(price, 10);
+    expect(writes[1]!.data).toMatchObject({ inputTokens: 1_000, outputTokens: 40 });
+    expect(writes[1]!.data.costUsd).toBeCloseTo(price, 10);
+  });
+
+  it("writes nothing for deltas and retries", async () => {
+    const { rec, writes } = recorder();
+    await rec.record({ ...base, seq: 4, type: "step-delta", stepKey: "step-1", text: "Hi" });
+    await rec.record({
+      ...base,
+      seq: 5,
+      type: "step-retry",
+      stepKey: "step-1",
+      attempt: 2,
+      errorCode: "upstream_overloaded",
+      delayMs: 100,
+    });
+    expect(writes).toEqual([]);
+  });
+});
