@@ -3,6 +3,7 @@ import { KNOWN_MODELS } from "@/lib/agents";
 import { AppError } from "@/lib/errors";
 import type { GatewayExchange } from "./gateway-exchange";
 import { type UpstreamTarget, proxyToUpstream } from "./proxy-upstream";
+import { upstreamFetch } from "./upstream-fetch";
 
 /** A model as `GET /v1/models` describes it. */
 export interface ModelInfo {
@@ -89,15 +90,34 @@ export async function handleModels(
   return Response.json(body, { headers });
 }
 
+// One probe per simulator URL for the life of the process, not one per request.
+const probes = new Map<string, Promise<boolean>>();
+
 /** Whether the simulator answers `GET /v1/models` itself (newer simulators do). */
-async function simulatorServesModels(target: UpstreamTarget): Promise<boolean> {
+function simulatorServesModels(target: UpstreamTarget): Promise<boolean> {
+  let probe = probes.get(target.baseURL);
+  if (!probe) {
+    probe = probeModels(target);
+    probes.set(target.baseURL, probe);
+  }
+  return probe;
+}
+
+async function probeModels(target: UpstreamTarget): Promise<boolean> {
   try {
-    const response = await fetch(`${target.baseURL.replace(/\/+$/, "")}/v1/models?limit=1`, {
-      headers: { "x-api-key": target.apiKey, "anthropic-version": "2023-06-01" },
-    });
-    await response.body?.cancel();
+    const response = await upstreamFetch(
+      `${target.baseURL.replace(/\/+$/, "")}/v1/models?limit=1`,
+      {
+        headers: { "x-api-key": target.apiKey, "anthropic-version": "2023-06-01" },
+        signal: AbortSignal.timeout(5_000),
+      },
+    );
+    // Read, not cancelled: the answer is a few hundred bytes and the connection goes back to the pool.
+    await response.arrayBuffer();
     return response.ok;
   } catch {
+    // Unreachable is not an answer: the next request probes again.
+    probes.delete(target.baseURL);
     return false;
   }
 }

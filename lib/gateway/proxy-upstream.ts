@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward-headers";
 import type { GatewayExchange } from "./gateway-exchange";
+import { upstreamFetch } from "./upstream-fetch";
 
 /** Where the gateway's upstream is, and the server's own key for it. */
 export interface UpstreamTarget {
@@ -31,7 +32,7 @@ export async function proxyToUpstream(
   const search = new URL(request.url).search;
   let upstream: Response;
   try {
-    upstream = await fetch(upstreamUrl(target.baseURL, exchange.path, search), {
+    upstream = await upstreamFetch(upstreamUrl(target.baseURL, exchange.path, search), {
       method: request.method,
       headers: upstreamRequestHeaders(request.headers, identity.upstreamAuth, target.apiKey),
       body: BODYLESS.has(request.method) ? undefined : request.body,
