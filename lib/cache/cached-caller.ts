@@ -67,8 +67,15 @@ export function sendStreaming(
       {
         path: "/v1/messages",
         body: JSON.stringify({ ...request, stream: true }),
-        // Counted against the model's outbound limits; a run step waits within its deadline.
-        outbound: { model: request.model, teamId: context.teamId ?? "" },
+        // Counted against the model's outbound limits; a run step waits within its deadline, or
+        // less when it has a fallback model to switch to.
+        outbound: {
+          model: request.model,
+          teamId: context.teamId ?? "",
+          ...(context.outboundMaxWaitMs === undefined
+            ? {}
+            : { maxWaitMs: context.outboundMaxWaitMs }),
+        },
       },
       { signal: context.signal },
     );

@@ -73,6 +73,11 @@ export interface CallContext extends CallOptions {
   cache?: CacheControl;
   /** Told once, before the first event, how the call is being served. */
   onCacheStatus?: (status: CacheStatus) => void;
+  /**
+   * How long the call may wait for outbound room before it fails (upstream_rate_limited with
+   * `details.outbound`). @default no bound but its signal
+   */
+  outboundMaxWaitMs?: number;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface AttemptRecord {
   durationMs: number;
   /** Absent when the attempt succeeded. */
   errorCode?: ErrorCode;
+  /** The model called, when it was one of the agent's fallbacks (absent: the agent's own). */
+  model?: string;
 }
 
 /** Fields every event carries. */
@@ -58,6 +60,8 @@ export interface StepRetryEvent extends EventBase {
   attempt: number;
   errorCode: ErrorCode;
   delayMs: number;
+  /** Set when attempt `attempt + 1` switches to this fallback model (at once: delayMs 0). */
+  model?: string;
 }
 
 /** The step succeeded. */
@@ -77,6 +81,11 @@ export interface StepEndEvent extends EventBase {
   /** How the successful call was served; null when the caller never said. */
   cacheStatus: CacheStatus | null;
   stopReason: StopReason;
+  /**
+   * The model that answered: the agent's own or one of its fallbacks. Absent from events
+   * recorded before fallbacks existed (the agent's model answered those).
+   */
+  model?: string;
 }
 
 /**
@@ -92,6 +101,8 @@ export interface PartialAnswer {
   usage: TokenUsage;
   /** How the broken call was served; a replay from the cache billed nothing. */
   cacheStatus: CacheStatus | null;
+  /** The model that streamed it (priced at its rates); absent from older events. */
+  model?: string;
 }
 
 /**

@@ -10,6 +10,11 @@ export interface AgentSnapshot {
   /** Sent as `temperature`; also part of the cache key. */
   temperature: number;
   maxTokens: number;
+  /**
+   * Models tried in order, with the same request, when the one called is overloaded (529) or its
+   * circuit is open. Absent or empty: the step waits and retries on `model` alone.
+   */
+  fallbackModels?: string[];
   cache?: {
     /** false: never read or write the cache for this agent. @default true */
     enabled?: boolean;

@@ -27,9 +27,20 @@ export interface AttemptRuntime {
   emit: (event: RunEventInput) => Promise<void>;
 }
 
+/** What one attempt sends, and how. */
+export interface AttemptCall {
+  /** The step's request; its `model` is the one this attempt calls (the agent's or a fallback). */
+  request: ModelRequest;
+  cache: CacheControl;
+  /** Bounds the wait for outbound room (set while a fallback is left to switch to). */
+  outboundMaxWaitMs?: number;
+}
+
 export interface AttemptSuccess {
   ok: true;
   startedAt: number;
+  /** The model that answered. */
+  model: string;
   output: string;
   ttftMs: number | null;
   inputTokens: number;
@@ -51,11 +62,11 @@ export interface AttemptFailure {
 /** One upstream attempt: permits, the streamed call, and the mapping of its failure. */
 export async function runAttempt(
   step: CompiledStep,
-  request: ModelRequest,
-  cache: CacheControl,
+  call: AttemptCall,
   attempt: number,
   rt: AttemptRuntime,
 ): Promise<AttemptSuccess | AttemptFailure> {
+  const { request, cache } = call;
   let startedAt = rt.now();
   let release: Release | undefined;
   let timeout: Timeout | undefined;
@@ -79,6 +90,9 @@ export async function runAttempt(
       signal,
       ...(rt.teamId === undefined ? {} : { teamId: rt.teamId }),
       ...(step.agent.id === undefined ? {} : { agentId: step.agent.id }),
+      ...(call.outboundMaxWaitMs === undefined
+        ? {}
+        : { outboundMaxWaitMs: call.outboundMaxWaitMs }),
       cache,
       onCacheStatus: (status) => {
         cacheStatus = status;
@@ -101,6 +115,7 @@ export async function runAttempt(
     return {
       ok: true,
       startedAt,
+      model: request.model,
       output,
       ttftMs,
       inputTokens,
@@ -113,7 +128,7 @@ export async function runAttempt(
     const error = attemptError(thrown, rt.scope, timeout?.signal);
     const failure = failedAttempt(error, startedAt, tally.tokensSeen);
     return tally.tokensSeen > 0
-      ? { ...failure, partial: partialAnswer(tally, cacheStatus) }
+      ? { ...failure, partial: partialAnswer(tally, cacheStatus, request.model) }
       : failure;
   } finally {
     timeout?.clear();
@@ -127,7 +142,11 @@ export async function runAttempt(
  * What a broken attempt billed. Its final usage (message_delta) never came, so the output count
  * is at least the text deltas seen: an estimate, never the "0" that made a billed call look free.
  */
-function partialAnswer(tally: Tally, cacheStatus: CacheStatus | null): PartialAnswer {
+function partialAnswer(
+  tally: Tally,
+  cacheStatus: CacheStatus | null,
+  model: string,
+): PartialAnswer {
   const outputTokens = Math.max(tally.outputTokens, tally.tokensSeen);
   return {
     output: tally.output,
@@ -136,6 +155,7 @@ function partialAnswer(tally: Tally, cacheStatus: CacheStatus | null): PartialAn
     outputTokens,
     usage: { ...tally.usage, inputTokens: tally.inputTokens, outputTokens },
     cacheStatus,
+    model,
   };
 }
 

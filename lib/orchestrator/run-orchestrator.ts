@@ -39,6 +39,12 @@ export interface RunOptions {
    * @default 3
    */
   maxAttempts?: number;
+  /**
+   * While a step has a fallback model left, the longest its call waits for outbound room before
+   * it switches to the next model instead. Steps without fallbacks wait within the deadline.
+   * @default 10000
+   */
+  fallbackMaxWaitMs?: number;
   /** Spacing of retries. @default BACKOFF_DEFAULTS */
   backoff?: BackoffOptions;
   /** Cancels the run: every in-flight call is aborted and the run ends "cancelled". */
@@ -128,6 +134,7 @@ async function drive(
     semaphores: [createSemaphore(options.runConcurrency ?? 4), options.semaphore],
     attemptTimeoutMs: options.attemptTimeoutMs ?? 60_000,
     maxAttempts: options.maxAttempts ?? 3,
+    fallbackMaxWaitMs: options.fallbackMaxWaitMs ?? 10_000,
     backoff: options.backoff ?? {},
     teamId: options.teamId,
     cacheControl: options.cacheControl,

@@ -2,10 +2,17 @@ import { type AppError, isAppError } from "@/lib/errors";
 import type { CacheControl } from "@/lib/llm/types";
 import { retryWait, type BackoffOptions } from "./backoff";
 import type { AttemptRecord, PartialAnswer } from "./events";
+import { stepModels, switchesModel } from "./fallback";
 import type { CompiledStep } from "./plan";
 import { shouldRetry } from "./retry-policy";
 import { type Sleep, abortError, raceAbort } from "@/lib/async";
-import { type AttemptRuntime, type AttemptSuccess, runAttempt, toAppError } from "./run-attempt";
+import {
+  type AttemptCall,
+  type AttemptRuntime,
+  type AttemptSuccess,
+  runAttempt,
+  toAppError,
+} from "./run-attempt";
 import { stepCacheControl, stepRequest } from "./step-request";
 
 /** What a step needs from its run (an attempt's needs, and those of retrying); built once per run by runPlan. */
@@ -14,6 +21,8 @@ export interface StepRuntime extends AttemptRuntime {
   backoff: BackoffOptions;
   cacheControl: CacheControl | undefined;
   sleep: Sleep;
+  /** Longest wait for outbound room while a fallback model is left (RunOptions.fallbackMaxWaitMs). */
+  fallbackMaxWaitMs: number;
   /** Wraps each step's work (RunOptions.aroundStep). */
   aroundStep?: <T>(stepKey: string, work: () => Promise<T>) => Promise<T>;
   /** Wraps each attempt's work (RunOptions.aroundAttempt). */
@@ -30,15 +39,22 @@ const PROBE_POLL_MS = 250;
 /**
  * Runs one step to its end: attempts, retries with backoff, and exactly one final event
  * (step-end or step-error). An open circuit (the caller's breaker, behind the cache) is waited
- * out within the run's deadline and does not use up an attempt.
+ * out within the run's deadline and does not use up an attempt. An agent with fallback models
+ * switches to the next one instead of waiting when its model is unavailable (switchesModel);
+ * a switch does not use up an attempt either.
  */
 export async function runStep(
   step: CompiledStep,
   content: string,
   rt: StepRuntime,
 ): Promise<StepOutcome> {
-  const request = stepRequest(content, step);
-  const cache = stepCacheControl(step, rt.cacheControl);
+  const base = {
+    request: stepRequest(content, step),
+    cache: stepCacheControl(step, rt.cacheControl),
+  };
+  const models = stepModels(step.agent);
+  let modelIndex = 0;
+  let call = callOn(base, models, modelIndex, rt);
   const stepStartedAt = rt.now();
   const attempts: AttemptRecord[] = [];
   const maxAttempts = Math.max(1, Math.floor(rt.maxAttempts));
@@ -56,27 +72,45 @@ export async function runStep(
     return { ok: false };
   };
 
-  let circuitWaits = 0;
+  // Circuit waits and model switches: attempts that do not count against maxAttempts.
+  let freeAttempts = 0;
   for (let attempt = 1; ; attempt += 1) {
-    const work = () => runAttempt(step, request, cache, attempt, rt);
+    const thisCall = call;
+    const work = () => runAttempt(step, thisCall, attempt, rt);
     const result = await (rt.aroundAttempt ? rt.aroundAttempt(step.key, attempt, work) : work());
     attempts.push({
       attempt,
       startedAt: result.startedAt,
       durationMs: rt.now() - result.startedAt,
       ...(result.ok ? {} : { errorCode: result.error.code }),
+      ...(thisCall.request.model === step.agent.model ? {} : { model: thisCall.request.model }),
     });
     if (result.ok) return succeed(step, result, attempts, rt.now() - stepStartedAt, rt);
 
     const { error } = result;
+    const next = models[modelIndex + 1];
+    if (next !== undefined && switchesModel(error, result.tokensSeen)) {
+      modelIndex += 1;
+      freeAttempts += 1;
+      void rt.emit({
+        type: "step-retry",
+        stepKey: step.key,
+        attempt,
+        errorCode: error.code,
+        delayMs: 0,
+        model: next,
+      });
+      call = callOn(base, models, modelIndex, rt);
+      continue;
+    }
     if (error.code === "circuit_open" && result.tokensSeen === 0) {
-      circuitWaits += 1;
+      freeAttempts += 1;
       const failure = await waitOutCircuit(step, attempt, error, rt);
       if (failure) return fail(failure);
       continue;
     }
     if (
-      attempt - circuitWaits >= maxAttempts ||
+      attempt - freeAttempts >= maxAttempts ||
       !shouldRetry(error, { tokensSeen: result.tokensSeen })
     ) {
       // Text reached the user only on this last attempt (none is retried after a delta): keep it.
@@ -107,6 +141,7 @@ function succeed(
     usage: result.usage,
     cacheStatus: result.cacheStatus,
     stopReason: result.stopReason,
+    model: result.model,
   });
   return {
     ok: true,
@@ -114,6 +149,21 @@ function succeed(
     inputTokens: result.inputTokens,
     outputTokens: result.outputTokens,
   };
+}
+
+/**
+ * The step's call on its `index`-th model. Its wait for outbound room is bounded while a later
+ * model is left to switch to; the last model waits within the run's deadline, as a step without
+ * fallbacks always does.
+ */
+function callOn(
+  base: AttemptCall,
+  models: readonly string[],
+  index: number,
+  rt: StepRuntime,
+): AttemptCall {
+  const call = { ...base, request: { ...base.request, model: models[index]! } };
+  return index < models.length - 1 ? { ...call, outboundMaxWaitMs: rt.fallbackMaxWaitMs } : call;
 }
 
 /**
