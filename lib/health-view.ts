@@ -7,7 +7,18 @@ export interface HealthReport {
   status: "ok" | "degraded" | "down" | "draining";
   database: { kind: "postgres" | "pglite"; reachable: boolean; migrations: number | null };
   store: { kind: "upstash" | "redis" | "memory"; reachable: boolean };
-  provider: { kind: "anthropic" | "simulator" };
+  provider: {
+    kind: "anthropic" | "simulator";
+    /**
+     * The server's Anthropic keys (ANTHROPIC_API_KEY may list several): how many, how many are
+     * in use, and which the API refused (401), by position in the list — never a key or a part of one.
+     */
+    keys?: {
+      total: number;
+      active: number;
+      refused: { position: number; since: string }[];
+    };
+  };
   /** Per-model circuit breakers this instance has seen (public: no error text). */
   circuits: {
     model: string;

@@ -39,18 +39,20 @@ export async function checkHealth(): Promise<HealthReport> {
     nextProbeAt: b.nextProbeAt,
   }));
   const circuitsOk = circuits.every((c) => c.state === "closed");
+  const keys = deployment.provider === "anthropic" ? probes?.upstreamKeys.report() : undefined;
+  const keysOk = !keys || keys.refused.length === 0;
 
   return {
     status: probes?.lifecycle.draining
       ? "draining"
       : !dbReachable
         ? "down"
-        : storeReachable && circuitsOk
+        : storeReachable && circuitsOk && keysOk
           ? "ok"
           : "degraded",
     database: { kind: deployment.database, reachable: dbReachable, migrations },
     store: { kind: deployment.store, reachable: storeReachable },
-    provider: { kind: deployment.provider },
+    provider: { kind: deployment.provider, ...(keys ? { keys } : {}) },
     circuits,
     uptimeSeconds: probes ? Math.round((Date.now() - probes.startedAt) / 1000) : 0,
   };

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { getHealth } from "@/lib/query/health";
+import type { HealthReport } from "@/lib/health-view";
 import { CircuitList } from "./circuit-list";
 
 const LABEL = {
@@ -95,11 +96,22 @@ export function StatusPanel() {
           testId="status-provider"
           title="Model provider"
           value={h.provider.kind}
-          detail={LABEL[h.provider.kind]}
-          ok
+          detail={providerDetail(h.provider)}
+          ok={!h.provider.keys || h.provider.keys.refused.length === 0}
         />
       </div>
       <CircuitList circuits={h.circuits} />
     </section>
   );
+}
+
+/** The provider's label, and with several keys how many are in use and which were refused. */
+function providerDetail(provider: HealthReport["provider"]): string {
+  const keys = provider.keys;
+  if (!keys || keys.total < 2) {
+    if (keys?.refused.length) return `${LABEL[provider.kind]}; the API refused its key`;
+    return LABEL[provider.kind];
+  }
+  const refused = keys.refused.map((k) => `#${k.position}`).join(", ");
+  return `${keys.active} of ${keys.total} keys in use${refused ? `; refused: ${refused}` : ""}`;
 }

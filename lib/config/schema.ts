@@ -74,8 +74,14 @@ export const envSchema = z
     /** How long past that a known key keeps answering while the database is down. */
     API_KEY_STALE_MS: int(600_000, 0),
 
-    /** The real Anthropic API. Unset: every agent runs on the built-in simulator. */
-    ANTHROPIC_API_KEY: optionalString,
+    /**
+     * The real Anthropic API: one key, or several comma-separated (calls spread over them by
+     * their remaining limits). Unset: every agent runs on the built-in simulator.
+     */
+    ANTHROPIC_API_KEY: optionalString.refine(
+      (v) => v === undefined || v.split(",").some((key) => key.trim() !== ""),
+      "no key in the comma-separated list",
+    ),
     ANTHROPIC_BASE_URL: optionalUrl,
     /** Simulated time to first token and speed, for the offline demo and tests. */
     SIMULATOR_TTFT_MS: int(250),

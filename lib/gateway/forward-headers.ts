@@ -37,7 +37,8 @@ export interface HeaderSource extends HeaderReader {
 export function upstreamRequestHeaders(
   client: HeaderSource,
   auth: UpstreamAuth,
-  serverApiKey: string,
+  /** null: the server's key is set later, by the provider's send (it picks among several). */
+  serverApiKey: string | null,
 ): Headers {
   const headers = new Headers();
   client.forEach((value, name) => {
@@ -48,7 +49,7 @@ export function upstreamRequestHeaders(
     if (value !== null) headers.set(name, value);
   }
   if (auth.kind === "client") headers.set(auth.header, auth.value);
-  else headers.set("x-api-key", serverApiKey);
+  else if (serverApiKey !== null) headers.set("x-api-key", serverApiKey);
   return headers;
 }
 

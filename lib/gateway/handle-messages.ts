@@ -87,7 +87,7 @@ export async function handleMessages(call: GatewayCall): Promise<GatewayReply> {
           path: call.path,
           body: call.bodyBytes,
           headers: call.upstreamHeaders,
-          ownCredentials: true,
+          ownCredentials: call.clientCredentials,
           // A Messages call counts against its model's outbound limits; counting tokens does not.
           ...(endpoint === "messages" && typeof body.model === "string"
             ? { outbound: { model: body.model, teamId: call.teamId } }

@@ -66,11 +66,7 @@ export async function messagesReply(
       endpoint,
       path: path + new URL(request.url).search,
       requestHeaders: request.headers,
-      upstreamHeaders: upstreamRequestHeaders(
-        request.headers,
-        identity.upstreamAuth,
-        gateway.target.apiKey,
-      ),
+      upstreamHeaders: upstreamRequestHeaders(request.headers, identity.upstreamAuth, null),
       clientCredentials: identity.upstreamAuth.kind === "client",
       bodyBytes: bytes,
       body,

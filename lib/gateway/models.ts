@@ -108,7 +108,7 @@ async function probeModels(target: UpstreamTarget): Promise<boolean> {
     const response = await upstreamFetch(
       `${target.baseURL.replace(/\/+$/, "")}/v1/models?limit=1`,
       {
-        headers: { "x-api-key": target.apiKey, "anthropic-version": "2023-06-01" },
+        headers: { "x-api-key": target.keys.primary(), "anthropic-version": "2023-06-01" },
         signal: AbortSignal.timeout(5_000),
       },
     );

@@ -1,14 +1,15 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
+import type { UpstreamKeys } from "@/lib/llm/upstream-keys";
 import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward-headers";
 import type { GatewayExchange } from "./gateway-exchange";
 import { upstreamFetch } from "./upstream-fetch";
 
-/** Where the gateway's upstream is, and the server's own key for it. */
+/** Where the gateway's upstream is, and the server's own keys for it. */
 export interface UpstreamTarget {
   baseURL: string;
-  /** The server's key; replaced by the client's own in x-ensemble-key mode. Never logged. */
-  apiKey: string;
+  /** The server's keys; the client's own credential replaces them in x-ensemble-key mode. Never logged. */
+  keys: Pick<UpstreamKeys, "primary" | "refuse">;
 }
 
 const BODYLESS = new Set(["GET", "HEAD"]);
@@ -30,11 +31,14 @@ export async function proxyToUpstream(
   const identity = exchange.identity;
   if (!identity) throw new Error("proxyToUpstream needs an admitted exchange");
   const search = new URL(request.url).search;
+  // Always the first usable key: Files and Message Batches belong to the key's workspace, so a
+  // later call about them must use the key that made them.
+  const serverKey = identity.upstreamAuth.kind === "server" ? target.keys.primary() : "";
   let upstream: Response;
   try {
     upstream = await upstreamFetch(upstreamUrl(target.baseURL, exchange.path, search), {
       method: request.method,
-      headers: upstreamRequestHeaders(request.headers, identity.upstreamAuth, target.apiKey),
+      headers: upstreamRequestHeaders(request.headers, identity.upstreamAuth, serverKey),
       body: BODYLESS.has(request.method) ? undefined : request.body,
       redirect: "manual",
       signal: request.signal,
@@ -52,6 +56,7 @@ export async function proxyToUpstream(
     identity.upstreamAuth.kind === "server"
   ) {
     await upstream.body?.cancel();
+    if (upstream.status === 401) target.keys.refuse(serverKey);
     throw new AppError("upstream_auth", `upstream ${upstream.status}`, {
       details: { upstreamStatus: upstream.status },
     });

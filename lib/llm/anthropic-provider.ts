@@ -3,7 +3,7 @@ import "server-only";
 import Anthropic from "@anthropic-ai/sdk";
 import { AppError } from "@/lib/errors";
 import { mapUpstreamError } from "./map-error";
-import { fetchTransport, undiciTransport } from "./raw-transport";
+import { type RawTransport, fetchTransport, undiciTransport } from "./raw-transport";
 import type {
   CallOptions,
   ModelRequest,
@@ -13,6 +13,7 @@ import type {
   RawRequest,
   UpstreamResponse,
 } from "./types";
+import type { UpstreamKeys } from "./upstream-keys";
 
 /** The API version sent when the caller names none (the runs path). */
 const DEFAULT_VERSION = "2023-06-01";
@@ -42,6 +43,11 @@ export interface AnthropicProviderOptions {
   baseURL: string;
   /** Reported as `Provider.kind`; behaviour is identical, the simulator speaks the same protocol. */
   kind: "anthropic" | "simulator";
+  /**
+   * Several server keys (ANTHROPIC_API_KEY as a list): raw calls (`send`) spread over them and
+   * a call refused with 401 is sent again on another key. `apiKey` still serves the SDK calls.
+   */
+  keys?: UpstreamKeys;
   /** Extra headers on every request (e.g. `anthropic-beta`). */
   defaultHeaders?: Record<string, string>;
   /**
@@ -79,7 +85,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     logLevel: options.logLevel ?? "warn",
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const redact = [options.apiKey];
+  const redact = [options.apiKey, ...(options.keys?.all ?? [])];
 
   async function* stream(
     request: ModelRequest,
@@ -167,20 +173,49 @@ function createSend(
       if (CREDENTIALS.has(name) && !raw.ownCredentials) continue;
       headers.set(name, value);
     }
-    if (!raw.ownCredentials) headers.set("x-api-key", options.apiKey);
     if (!headers.has("anthropic-version")) headers.set("anthropic-version", DEFAULT_VERSION);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     for (const [name, value] of Object.entries(options.defaultHeaders ?? {})) {
       if (!headers.has(name)) headers.set(name, value);
     }
+    const call = (): Promise<UpstreamResponse> =>
+      transport(base + raw.path, { headers, body: raw.body, signal: callOptions.signal });
     try {
-      return await transport(base + raw.path, {
-        headers,
-        body: raw.body,
-        signal: callOptions.signal,
-      });
+      if (raw.ownCredentials) return await call();
+      if (!options.keys) {
+        headers.set("x-api-key", options.apiKey);
+        return await call();
+      }
+      return await sendOnKeys(options.keys, headers, call);
     } catch (error) {
       throw mapUpstreamError(error, { signal: callOptions.signal, redact });
     }
   };
+}
+
+/**
+ * One call on the server's keys: the pick, what the answer said of the key, and — when the
+ * upstream refuses the key (401) and another is left — the same call again on another key, so
+ * the caller that found a revoked key is not the one who pays for it.
+ */
+async function sendOnKeys(
+  keys: UpstreamKeys,
+  headers: Headers,
+  call: () => ReturnType<RawTransport>,
+): Promise<UpstreamResponse> {
+  for (;;) {
+    const key = keys.pick();
+    headers.set("x-api-key", key);
+    let response: UpstreamResponse;
+    try {
+      response = await call();
+    } catch (error) {
+      keys.done(key, null);
+      throw error;
+    }
+    keys.done(key, response.status, response.headers);
+    if (response.status !== 401 || !keys.hasOtherThan(key)) return response;
+    // The refusal's body is a small JSON error: read it so the connection goes back to the pool.
+    if (response.body) for await (const _ of response.body);
+  }
 }

@@ -107,7 +107,7 @@ export const getGatewayServices = service((r) => ({
   budgets: r.budgets,
   target: {
     baseURL: r.providerHandle.baseURL,
-    apiKey: r.providerHandle.apiKey,
+    keys: r.providerHandle.keys,
     isSimulator: r.providerHandle.simulator !== undefined,
   },
 }));
@@ -128,6 +128,7 @@ export const getHealthProbes = service((r) => ({
   db: r.db,
   redis: r.redis,
   breakers: r.runs.breakers,
+  upstreamKeys: r.providerHandle.keys,
   startedAt: r.startedAt,
   lifecycle: r.lifecycle,
 }));

@@ -3,13 +3,14 @@ import type { Env } from "@/lib/config";
 import { type AnthropicProvider, createAnthropicProvider } from "@/lib/llm/anthropic-provider";
 import { sdkLogger } from "@/lib/log";
 import { type Simulator, startSimulator } from "@/lib/llm/simulator";
+import { type UpstreamKeys, createUpstreamKeys, parseKeyList } from "@/lib/llm/upstream-keys";
 
 export interface ProviderHandle {
   provider: AnthropicProvider;
   /** Where the provider sends requests (for the gateway's logs; never shown with a key). */
   baseURL: string;
-  /** The upstream key the gateway forwards with; never leaves the server. */
-  apiKey: string;
+  /** The upstream key(s) the gateway and runs call with; never leave the server. */
+  keys: UpstreamKeys;
   /** The in-process simulator, when there is no ANTHROPIC_API_KEY (its stats count upstream calls). */
   simulator?: Simulator;
   close(): Promise<void>;
@@ -24,16 +25,17 @@ const ANTHROPIC_URL = "https://api.anthropic.com";
 export async function createModelProvider(config: Env): Promise<ProviderHandle> {
   if (config.ANTHROPIC_API_KEY) {
     const baseURL = config.ANTHROPIC_BASE_URL ?? ANTHROPIC_URL;
-    const apiKey = config.ANTHROPIC_API_KEY;
+    const keys = createUpstreamKeys(parseKeyList(config.ANTHROPIC_API_KEY));
     return {
       provider: createAnthropicProvider({
-        apiKey,
+        apiKey: keys.primary(),
+        keys,
         baseURL,
         kind: "anthropic",
         logger: sdkLogger(),
       }),
       baseURL,
-      apiKey,
+      keys,
       close: async () => {},
     };
   }
@@ -50,7 +52,7 @@ export async function createModelProvider(config: Env): Promise<ProviderHandle> 
       logger: sdkLogger(),
     }),
     baseURL: sim.url,
-    apiKey,
+    keys: createUpstreamKeys([apiKey]),
     simulator: sim,
     close: () => sim.close(),
   };
