@@ -31,8 +31,8 @@ export interface LiveStep {
   partial: boolean;
   /** Attempts started so far (or recorded, once the step ended). */
   attempts: number;
-  /** Set while the step waits to retry. */
-  retry: { attempt: number; errorCode: ErrorCode | string; delayMs: number } | null;
+  /** Set while the step waits to retry; `model` when the next attempt switches to a fallback. */
+  retry: { attempt: number; errorCode: ErrorCode | string; delayMs: number; model?: string } | null;
   errorCode: string | null;
   errorMessage: string | null;
   cacheStatus: string | null;
@@ -43,6 +43,8 @@ export interface LiveStep {
   costUsd: number | null;
   /** Why the model stopped; null until the step ends (or when the stored run lacks it). */
   stopReason: StopReason | null;
+  /** The model that answered (the agent's or a fallback); null until the step has an answer. */
+  answeredModel: string | null;
   /** Epoch ms the current attempt began; lets the panel tick while it runs. */
   startedAtMs: number | null;
   /**
@@ -179,7 +181,12 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         ...s,
         status: "retrying",
         attempts: Math.max(s.attempts, event.attempt),
-        retry: { attempt: event.attempt, errorCode: event.errorCode, delayMs: event.delayMs },
+        retry: {
+          attempt: event.attempt,
+          errorCode: event.errorCode,
+          delayMs: event.delayMs,
+          ...(event.model === undefined ? {} : { model: event.model }),
+        },
       }));
     case "step-end":
       return updateStep(state, event.stepKey, (s) => ({
@@ -194,6 +201,7 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
         stopReason: event.stopReason,
+        answeredModel: event.model ?? s.model,
       }));
     case "step-error":
       return updateStep(state, event.stepKey, (s) => ({

@@ -18,6 +18,8 @@ export function snapshotAgent(agent: AgentRow): AgentSnapshot {
     system: agent.system,
     temperature: agent.temperature,
     maxTokens: agent.maxTokens,
+    // Left out when there are none, so snapshots of agents without fallbacks stay as they were.
+    ...(agent.fallbackModels.length > 0 ? { fallbackModels: [...agent.fallbackModels] } : {}),
     cache: {
       // null = the default policy: cache deterministic (temperature 0) agents only.
       enabled: agent.cacheEnabled ?? agent.temperature === 0,
@@ -40,5 +42,6 @@ export function toAgentSnapshotView(agent: AgentSnapshot): AgentSnapshotView {
     system: agent.system,
     temperature: agent.temperature,
     maxTokens: agent.maxTokens,
+    ...(agent.fallbackModels?.length ? { fallbackModels: agent.fallbackModels } : {}),
   };
 }

@@ -18,6 +18,9 @@ export function exportFileName(run: RunDetail, format: RunExportFormat): string 
 
 function stepStatusLine(step: RunStepView): string {
   const parts = [`**${step.status}**${step.partial ? " (partial answer)" : ""}`];
+  if (step.answeredModel && step.answeredModel !== step.agent.model) {
+    parts.push(`answered by ${step.answeredModel}`);
+  }
   if (step.stopReason) parts.push(`stop: ${step.stopReason}`);
   if (step.cacheStatus) parts.push(`cache: ${step.cacheStatus}`);
   if (step.latencyMs !== null) parts.push(`${step.latencyMs} ms`);

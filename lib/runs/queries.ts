@@ -35,6 +35,7 @@ function toStepView(step: StepRow): RunStepView {
     outputTokens: step.outputTokens,
     costUsd: step.costUsd,
     stopReason: step.stopReason as StopReason | null,
+    answeredModel: step.answeredModel,
     startedAt: iso(step.startedAt),
     endedAt: iso(step.endedAt),
   };

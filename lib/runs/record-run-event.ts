@@ -64,6 +64,10 @@ const onStepStart = (ctx: Context, event: StepStartEvent) =>
     ...(event.attempt === 1 ? { startedAt: new Date(event.at) } : {}),
   });
 
+/** The model that answered (or streamed a partial answer); older events only had the agent's. */
+const answeringModel = (ctx: Context, stepKey: string, answer: Answer) =>
+  answer.model ?? ctx.models.get(stepKey) ?? "";
+
 /** What one answered call (whole or partial) billed: the step's answer columns and its cost. */
 function answerColumns(ctx: Context, stepKey: string, answer: Answer) {
   const usage: TokenUsage = answer.usage ?? {
@@ -73,7 +77,8 @@ function answerColumns(ctx: Context, stepKey: string, answer: Answer) {
     cacheWrite1hTokens: 0,
     cacheReadTokens: 0,
   };
-  const price = callCostUsd(ctx.models.get(stepKey) ?? "", usage);
+  // Priced at the rates of the model that answered: a fallback's, when one did.
+  const price = callCostUsd(answeringModel(ctx, stepKey, answer), usage);
   const hit = isServedFromCache(answer.cacheStatus);
   const cost = hit ? 0 : price;
   const data = {
@@ -93,7 +98,7 @@ function answerColumns(ctx: Context, stepKey: string, answer: Answer) {
 
 type Answer = Pick<
   StepEndEvent,
-  "output" | "ttftMs" | "inputTokens" | "outputTokens" | "usage" | "cacheStatus"
+  "output" | "ttftMs" | "inputTokens" | "outputTokens" | "usage" | "cacheStatus" | "model"
 >;
 
 /** What a step's call billed, added up into the run's totals by the recorder. */
@@ -109,6 +114,7 @@ async function onStepEnd(ctx: Context, event: StepEndEvent): Promise<number> {
   await updateStep(ctx, event.stepKey, {
     ...data,
     status: "succeeded",
+    answeredModel: answeringModel(ctx, event.stepKey, event),
     attempts: event.attempts.length,
     attemptLog: event.attempts as object[],
     latencyMs: Math.round(event.latencyMs),
@@ -153,7 +159,8 @@ const onRunEnd = (ctx: Context, event: RunEndEvent, billed: Billed) =>
 
 /**
  * The database side of executing a run: each outcome is stored as it happens, so the history is
- * right even if nobody watches. `models` maps step keys to models, for pricing.
+ * right even if nobody watches. `models` maps step keys to their agents' models, for pricing
+ * events that do not name the model that answered.
  */
 export function createRunRecorder(ctx: {
   db: RunWrites;

@@ -5,6 +5,13 @@ import { callCostUsd } from "@/lib/spend";
 import { readAgentSnapshot } from "./agent-snapshot";
 import type { RunEventLog } from "./event-log";
 
+/** What an unfinished step had streamed; `model` when a fallback streamed it. */
+interface Streamed {
+  text: string;
+  deltas: number;
+  model?: string;
+}
+
 /**
  * The text each unfinished step of a run had streamed, read back from the run's event log (its
  * step-delta events). Steps that ended (step-end or step-error) are left out: their row has it.
@@ -12,16 +19,22 @@ import type { RunEventLog } from "./event-log";
 export async function streamedTextByStep(
   eventLog: RunEventLog,
   runId: string,
-): Promise<Map<string, { text: string; deltas: number }>> {
-  const streamed = new Map<string, { text: string; deltas: number }>();
+): Promise<Map<string, Streamed>> {
+  const streamed = new Map<string, Streamed>();
+  const switchedTo = new Map<string, string>();
   const ended = new Set<string>();
   for (const event of await eventLog.since(runId, 0)) {
     if (event.type === "step-end" || event.type === "step-error") ended.add(event.stepKey);
+    if (event.type === "step-retry" && event.model) switchedTo.set(event.stepKey, event.model);
     if (event.type !== "step-delta") continue;
     const so = streamed.get(event.stepKey) ?? { text: "", deltas: 0 };
     streamed.set(event.stepKey, { text: so.text + event.text, deltas: so.deltas + 1 });
   }
   for (const key of ended) streamed.delete(key);
+  for (const [key, model] of switchedTo) {
+    const so = streamed.get(key);
+    if (so) streamed.set(key, { ...so, model });
+  }
   return streamed;
 }
 
@@ -46,9 +59,9 @@ export async function keepStreamedText(args: {
     let cost = 0;
     let outputTokens = 0;
     for (const step of steps) {
-      const { text, deltas } = streamed.get(step.key)!;
+      const { text, deltas, model } = streamed.get(step.key)!;
       const usage = { ...emptyUsage(), outputTokens: deltas };
-      const stepCost = callCostUsd(readAgentSnapshot(step.agentSnapshot).model, usage);
+      const stepCost = callCostUsd(model ?? readAgentSnapshot(step.agentSnapshot).model, usage);
       await args.prisma.runStep.update({
         where: { runId_key: { runId, key: step.key } },
         data: { output: text, partial: true, outputTokens: deltas, costUsd: stepCost },

@@ -36,6 +36,8 @@ export interface RunStepView {
   costUsd: number;
   /** Why the model stopped (end_turn, max_tokens, …); null until the step has an answer. */
   stopReason: StopReason | null;
+  /** The model that answered: the agent's own or one of its fallbacks; null when none did. */
+  answeredModel: string | null;
   startedAt: string | null;
   endedAt: string | null;
 }

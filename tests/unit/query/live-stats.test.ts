@@ -21,6 +21,7 @@ const step = (over: Partial<LiveStep>): LiveStep => ({
   outputTokens: 0,
   costUsd: null,
   stopReason: null,
+  answeredModel: null,
   startedAtMs: null,
   liveTtftMs: null,
   attemptSeenAtMs: null,

@@ -71,6 +71,7 @@ function stepView(over: Partial<RunStepView>): RunStepView {
     costUsd: 0.001,
     // A row stored before steps kept their stop reason.
     stopReason: null,
+    answeredModel: null,
     startedAt: new Date(T0).toISOString(),
     endedAt: new Date(T0 + 120).toISOString(),
     ...over,

@@ -27,6 +27,7 @@ function step(over: Partial<RunStepView>): RunStepView {
     outputTokens: 0,
     costUsd: 0,
     stopReason: "end_turn",
+    answeredModel: null,
     startedAt: null,
     endedAt: null,
     ...over,

@@ -117,6 +117,20 @@ describe("createRunRecorder", () => {
     });
   });
 
+  it("stores the model that answered and prices the step at its rates", async () => {
+    const { rec, writes } = recorder();
+    await rec.record({ ...stepEnd("step-1", "miss"), model: "claude-haiku-4-5" } as RunEvent);
+    // An event from before fallbacks names no model: the agent's answered.
+    await rec.record(stepEnd("step-2", "miss"));
+    expect(writes.map((w) => [w.data.answeredModel, w.data.costUsd])).toEqual([
+      ["claude-haiku-4-5", estimateCostUsd("claude-haiku-4-5", 1_000, 500)],
+      ["claude-sonnet-4-5", estimateCostUsd("claude-sonnet-4-5", 1_000, 500)],
+    ]);
+    expect(estimateCostUsd("claude-haiku-4-5", 1_000, 500)).not.toBe(
+      estimateCostUsd("claude-sonnet-4-5", 1_000, 500),
+    );
+  });
+
   it("tells failed, cancelled and skipped steps apart", async () => {
     const { rec, writes } = recorder();
     const error = (code: "upstream_error" | "cancelled", skipped?: true) =>
