@@ -17,6 +17,8 @@ export interface AgentFormValues {
   maxTokens: string;
   cache: CachePolicy;
   cacheTtlSeconds: string;
+  /** Comma-separated model ids, in the order they are tried. */
+  fallbackModels: string;
 }
 
 export type AgentField = keyof AgentInput;
@@ -31,7 +33,16 @@ export function formValuesOf(agent?: AgentView): AgentFormValues {
     maxTokens: String(agent?.maxTokens ?? 1024),
     cache: agent?.cacheEnabled === true ? "on" : agent?.cacheEnabled === false ? "off" : "default",
     cacheTtlSeconds: agent?.cacheTtlSeconds === null || !agent ? "" : String(agent.cacheTtlSeconds),
+    fallbackModels: agent?.fallbackModels.join(", ") ?? "",
   };
+}
+
+/** "a, b ,, c" → ["a", "b", "c"]: blanks between commas are ignored. */
+export function parseModelList(text: string): string[] {
+  return text
+    .split(",")
+    .map((m) => m.trim())
+    .filter((m) => m !== "");
 }
 
 function numberOrNaN(text: string): number {
@@ -60,6 +71,7 @@ export function validateAgentForm(
     maxTokens,
     cacheEnabled: values.cache === "default" ? null : values.cache === "on",
     cacheTtlSeconds: ttl,
+    fallbackModels: parseModelList(values.fallbackModels),
   };
   const parsed = createAgentSchema.safeParse(candidate);
   if (!parsed.success) {
@@ -78,7 +90,10 @@ export function validateAgentForm(
 export function changedFields(agent: AgentView, input: AgentInput): Partial<AgentInput> {
   const patch: Partial<AgentInput> = {};
   for (const key of Object.keys(input) as AgentField[]) {
-    if (input[key] !== agent[key]) (patch as Record<string, unknown>)[key] = input[key];
+    // Arrays (fallbackModels) compare by their items, not by identity.
+    if (JSON.stringify(input[key]) !== JSON.stringify(agent[key])) {
+      (patch as Record<string, unknown>)[key] = input[key];
+    }
   }
   return patch;
 }

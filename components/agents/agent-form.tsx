@@ -3,7 +3,7 @@
 import { useId } from "react";
 import type { AgentView } from "@/lib/agents/agent-view";
 import { KNOWN_MODELS } from "@/lib/agents/models";
-import { MAX_SYSTEM_PROMPT_CHARS } from "@/lib/agents/schema";
+import { MAX_FALLBACK_MODELS, MAX_SYSTEM_PROMPT_CHARS } from "@/lib/agents/schema";
 import { useModels } from "@/lib/query/agents";
 import { formatInt } from "@/lib/query/format";
 import { Button } from "@/components/ui/button";
@@ -68,6 +68,25 @@ function IdentityFields({ values, set, errorFor, isNew }: FieldProps & { isNew: 
               ))}
             </datalist>
           </>
+        )}
+      </Field>
+      <Field
+        id={FIELD_IDS.fallbackModels}
+        label="Fallback models"
+        error={errorFor("fallbackModels")}
+        hint={`Optional, comma-separated, up to ${MAX_FALLBACK_MODELS}: tried in order when the model is overloaded or unavailable.`}
+        className="sm:col-span-2"
+      >
+        {(aria) => (
+          <input
+            {...aria}
+            name="fallbackModels"
+            autoComplete="off"
+            placeholder="none"
+            className={inputClass}
+            value={values.fallbackModels}
+            onChange={(e) => set("fallbackModels", e.target.value)}
+          />
         )}
       </Field>
     </div>

@@ -21,10 +21,13 @@ export const FIELD_IDS: Record<AgentField, string> = {
   maxTokens: "agent-max-tokens",
   cacheEnabled: "agent-cache",
   cacheTtlSeconds: "agent-cache-ttl",
+  fallbackModels: "agent-fallback-models",
 };
 
-function isAgentField(field: string | undefined): field is AgentField {
-  return field !== undefined && field in FIELD_IDS;
+/** The form field a server error names: "fallbackModels.1" is the fallback models' input. */
+function agentFieldOf(field: string | undefined): AgentField | undefined {
+  const head = field?.split(".")[0];
+  return head !== undefined && head in FIELD_IDS ? (head as AgentField) : undefined;
 }
 
 /**
@@ -67,9 +70,10 @@ export function useAgentForm(agent: AgentView | undefined, onSaved: (agent: Agen
         : await save.mutateAsync({ input });
       onSaved(saved);
     } catch (error) {
-      if (error instanceof ApiError && isAgentField(error.field)) {
-        setServerErrors({ [error.field]: error.message });
-        document.getElementById(FIELD_IDS[error.field])?.focus();
+      const field = error instanceof ApiError ? agentFieldOf(error.field) : undefined;
+      if (field) {
+        setServerErrors({ [field]: (error as ApiError).message });
+        document.getElementById(FIELD_IDS[field])?.focus();
       } else {
         setFormError(errorMessage(error));
       }

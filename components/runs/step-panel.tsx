@@ -109,6 +109,12 @@ export function StepPanel({
           <p className="truncate font-mono text-xs text-slate-600">
             {showKey && step.key !== step.agentName ? `${step.key} · ` : ""}
             {step.model}
+            {step.answeredModel && step.answeredModel !== step.model ? (
+              <span data-testid={`step-answered-by-${step.key}`}>
+                {" "}
+                · answered by {step.answeredModel}
+              </span>
+            ) : null}
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-1.5" aria-live="polite">
@@ -127,8 +133,14 @@ export function StepPanel({
           data-testid={`step-retry-${step.key}`}
         >
           Attempt {step.retry.attempt} failed with{" "}
-          <code className="font-mono">{step.retry.errorCode}</code>; retrying in{" "}
-          {formatMs(step.retry.delayMs)}.
+          <code className="font-mono">{step.retry.errorCode}</code>;{" "}
+          {step.retry.model ? (
+            <>
+              switching to <code className="font-mono">{step.retry.model}</code>.
+            </>
+          ) : (
+            <>retrying in {formatMs(step.retry.delayMs)}.</>
+          )}
         </p>
       ) : null}
 

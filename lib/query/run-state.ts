@@ -145,6 +145,12 @@ function updateStep(state: LiveRun, key: string, patch: (step: LiveStep) => Live
   return { ...state, steps: state.steps.map((s) => (s.key === key ? patch(s) : s)) };
 }
 
+/** What a step panel says while the step waits for its next attempt. */
+function retryOf(event: Extract<RunStreamEvent, { type: "step-retry" }>): LiveStep["retry"] {
+  const { attempt, errorCode, delayMs, model } = event;
+  return { attempt, errorCode, delayMs, ...(model === undefined ? {} : { model }) };
+}
+
 function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun {
   switch (event.type) {
     case "run-snapshot":
@@ -181,12 +187,7 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         ...s,
         status: "retrying",
         attempts: Math.max(s.attempts, event.attempt),
-        retry: {
-          attempt: event.attempt,
-          errorCode: event.errorCode,
-          delayMs: event.delayMs,
-          ...(event.model === undefined ? {} : { model: event.model }),
-        },
+        retry: retryOf(event),
       }));
     case "step-end":
       return updateStep(state, event.stepKey, (s) => ({

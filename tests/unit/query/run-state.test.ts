@@ -179,6 +179,28 @@ describe("runReducer", () => {
     });
   });
 
+  it("names the fallback a step switches to, and the model that answered", () => {
+    const switching = apply([
+      runStart,
+      aStarts,
+      ev(3, {
+        type: "step-retry",
+        stepKey: "a",
+        attempt: 1,
+        errorCode: "upstream_overloaded",
+        delayMs: 0,
+        model: "claude-haiku-5-5",
+      }),
+    ]);
+    expect(switching.steps[0]?.retry).toMatchObject({ delayMs: 0, model: "claude-haiku-5-5" });
+    const ended = apply([aEnds(4, { model: "claude-haiku-5-5" })], T0, switching);
+    expect(ended.steps[0]?.answeredModel).toBe("claude-haiku-5-5");
+    // An event from before fallbacks: the agent's own model answered.
+    expect(apply([runStart, aStarts, aEnds(3)]).steps[0]?.answeredModel).toBe("claude-sonnet-5-5");
+    const stored = runReducer(initialRunState(RUN), { type: "detail", run: detail() });
+    expect(stored.steps[0]?.answeredModel).toBe(null);
+  });
+
   it("keeps the streamed stop reason when a stored row from before the column has none", () => {
     const streamed = apply([runStart, aEnds(2, { output: "cut" })]);
     const stored = runReducer(streamed, { type: "detail", run: detail() });
