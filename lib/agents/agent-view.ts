@@ -9,6 +9,8 @@ export interface AgentView {
   /** null: the default policy (cached at temperature 0, not above). */
   cacheEnabled: boolean | null;
   cacheTtlSeconds: number | null;
+  /** Tried in order when the primary model is overloaded or its circuit is open. */
+  fallbackModels: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -27,6 +29,7 @@ export function toAgentView(agent: AgentRow): AgentView {
     maxTokens: agent.maxTokens,
     cacheEnabled: agent.cacheEnabled,
     cacheTtlSeconds: agent.cacheTtlSeconds,
+    fallbackModels: agent.fallbackModels,
     createdAt: agent.createdAt.toISOString(),
     updatedAt: agent.updatedAt.toISOString(),
   };

@@ -25,7 +25,7 @@ export async function getAgentOrThrow(
 }
 
 export async function createAgent(prisma: PrismaClient, teamId: string, input: CreateAgentInput) {
-  assertWithinOutputLimit(input.model, input.maxTokens, "maxTokens");
+  assertModelsWithinOutputLimit(input);
   await assertNameFree(prisma, teamId, input.name);
   return prisma.agent.create({ data: { ...input, teamId } });
 }
@@ -46,9 +46,10 @@ export async function updateAgent(
     cacheEnabled: patch.cacheEnabled === undefined ? current.cacheEnabled : patch.cacheEnabled,
     cacheTtlSeconds:
       patch.cacheTtlSeconds === undefined ? current.cacheTtlSeconds : patch.cacheTtlSeconds,
+    fallbackModels: patch.fallbackModels ?? current.fallbackModels,
   });
   if (!merged.success) throw fromZodError(merged.error);
-  assertWithinOutputLimit(merged.data.model, merged.data.maxTokens, "maxTokens");
+  assertModelsWithinOutputLimit(merged.data);
   if (merged.data.name !== current.name) await assertNameFree(prisma, teamId, merged.data.name);
   return prisma.agent.update({ where: { id: current.id }, data: merged.data });
 }
@@ -107,6 +108,7 @@ export async function importAgents(
           maxTokens: a.max_tokens,
           cacheEnabled: a.cache?.enabled ?? null,
           cacheTtlSeconds: a.cache?.ttl_seconds ?? null,
+          fallbackModels: a.fallback_models ?? [],
         });
         if (!parsed.success) {
           const error = fromZodError(parsed.error);
@@ -115,6 +117,9 @@ export async function importAgents(
           });
         }
         assertWithinOutputLimit(a.model, a.max_tokens, `agents.${name}.max_tokens`);
+        parsed.data.fallbackModels.forEach((model, i) =>
+          assertWithinOutputLimit(model, a.max_tokens, `agents.${name}.fallback_models.${i}`),
+        );
         const existing = await tx.agent.findUnique({ where: { teamId_name: { teamId, name } } });
         if (existing) {
           await tx.agent.update({ where: { id: existing.id }, data: parsed.data });
@@ -144,6 +149,7 @@ export async function exportAgents(prisma: PrismaClient, teamId: string): Promis
           system: a.system,
           temperature: a.temperature,
           max_tokens: a.maxTokens,
+          ...(a.fallbackModels.length > 0 ? { fallback_models: a.fallbackModels } : {}),
           ...(a.cacheEnabled !== null || a.cacheTtlSeconds !== null
             ? { cache: { enabled: a.cacheEnabled, ttl_seconds: a.cacheTtlSeconds } }
             : {}),
@@ -159,6 +165,18 @@ export async function seedStarterAgents(prisma: Pick<PrismaClient, "agent">, tea
     data: STARTER_AGENTS.map((a) => ({ ...a, teamId })),
     skipDuplicates: true,
   });
+}
+
+/** Every model the agent may call (its own, then its fallbacks) must allow its max_tokens. */
+function assertModelsWithinOutputLimit(agent: {
+  model: string;
+  maxTokens: number;
+  fallbackModels: string[];
+}): void {
+  assertWithinOutputLimit(agent.model, agent.maxTokens, "maxTokens");
+  agent.fallbackModels.forEach((model, i) =>
+    assertWithinOutputLimit(model, agent.maxTokens, `fallbackModels.${i}`),
+  );
 }
 
 async function assertNameFree(prisma: PrismaClient, teamId: string, name: string) {

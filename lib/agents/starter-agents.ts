@@ -13,6 +13,7 @@ export const STARTER_AGENTS: CreateAgentInput[] = [
     maxTokens: 1024,
     cacheEnabled: null,
     cacheTtlSeconds: null,
+    fallbackModels: [],
   },
   {
     name: "summarizer",
@@ -24,6 +25,7 @@ export const STARTER_AGENTS: CreateAgentInput[] = [
     maxTokens: 512,
     cacheEnabled: null,
     cacheTtlSeconds: null,
+    fallbackModels: [],
   },
   {
     name: "critic",
@@ -35,5 +37,6 @@ export const STARTER_AGENTS: CreateAgentInput[] = [
     maxTokens: 768,
     cacheEnabled: null,
     cacheTtlSeconds: null,
+    fallbackModels: [],
   },
 ];

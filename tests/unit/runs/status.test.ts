@@ -36,6 +36,7 @@ describe("agent snapshots", () => {
     maxTokens: 512,
     cacheEnabled: null,
     cacheTtlSeconds: null,
+    fallbackModels: [],
   };
 
   it("applies the default cache policy: cached at temperature 0, not above", () => {
