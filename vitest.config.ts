@@ -26,7 +26,8 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts"],
           // Every file logs at debug to the run's files; the teardown checks no secret got there.
-          globalSetup: ["tests/setup/scan-suite-logs.ts"],
+          // App servers start on copies of one initialised PGlite directory (no initdb per file).
+          globalSetup: ["tests/setup/scan-suite-logs.ts", "tests/setup/pglite-template.ts"],
           setupFiles: ["tests/setup/integration-logs.ts"],
           // *.server.test.ts need a Postgres server and *.redis.test.ts a Redis: they run in the
           // pass configured with one (CI runs the embedded pass and a Postgres + Redis pass),

@@ -6,12 +6,13 @@
  * Configuration is the app's own: this sets environment variables before the first import of
  * lib/config, on a fresh data directory (PGlite) or a fresh database on DATABASE_URL's server.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { inject } from "vitest";
 import type { Runtime } from "@/lib/runtime";
 import { createServerDatabase, serverUrl } from "./db";
 import { recordRequestSecrets, recordSecret } from "./suite-logs";
@@ -162,6 +163,7 @@ export interface AppServer {
 export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "ensemble-app-"));
   const server = serverUrl ? await createServerDatabase() : undefined;
+  if (!server) await copyPgliteTemplate(dataDir);
   Object.assign(process.env, {
     NODE_ENV: "test",
     DATA_DIR: dataDir,
@@ -227,6 +229,17 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The run's initialised PGlite directory (tests/setup/pglite-template.ts), copied into place. */
+async function copyPgliteTemplate(dataDir: string): Promise<void> {
+  let template = "";
+  try {
+    template = inject("pgliteTemplate");
+  } catch {
+    // Outside the integration project: the runtime runs initdb itself.
+  }
+  if (template) await cp(template, path.join(dataDir, "pglite"), { recursive: true });
 }
 
 /** A tiny cookie-keeping client for the API. */
