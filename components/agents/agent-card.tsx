@@ -28,6 +28,11 @@ export function AgentCard(props: { agent: AgentView; onEdit?: () => void; onDele
           <p className="truncate font-mono text-xs text-slate-600" data-testid="agent-model">
             {agent.model}
           </p>
+          {agent.fallbackModels.length > 0 ? (
+            <p className="truncate font-mono text-xs text-slate-600" data-testid="agent-fallbacks">
+              <span className="font-sans">fallback:</span> {agent.fallbackModels.join(", ")}
+            </p>
+          ) : null}
         </div>
         <Badge
           tone={agent.cacheEnabled === false ? "slate" : "violet"}
