@@ -29,6 +29,9 @@ const fields = {
     .refine((models) => new Set(models).size === models.length, "each model at most once"),
 };
 
+/** An ordered list of fallback models (agents, and API keys for the gateway). */
+export const fallbackModelsSchema = fields.fallbackModels;
+
 /** A fallback that names the primary model would only retry it under another label. */
 function fallbacksOtherThanPrimary(
   agent: { model?: string | undefined; fallbackModels?: string[] | undefined },

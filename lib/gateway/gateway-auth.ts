@@ -42,6 +42,8 @@ export interface GatewayAuthenticator {
   authenticate(headers: HeaderReader): Promise<GatewayIdentity>;
   /** The cache policy of the caller's key, else of its team, else null (see gateway-cache-policy). */
   cachePolicy(identity: GatewayIdentity): Promise<GatewayCachePolicy | null>;
+  /** The models to try, in order, when the caller's model is overloaded; [] = none. */
+  fallbackModels(identity: GatewayIdentity): Promise<string[]>;
   /** Drops a team's cached settings (after they changed here; other instances catch up in `ttlMs`). */
   forgetTeam(teamId: string): void;
 }
@@ -150,6 +152,7 @@ export function createGatewayAuth(options: GatewayAuthOptions): GatewayAuthentic
       return { apiKeyId, teamId, role, upstreamAuth: { kind: "server" } };
     },
     cachePolicy: (identity) => policies.policyOf(identity.apiKeyId, identity.teamId),
+    fallbackModels: (identity) => policies.fallbacksOf(identity.apiKeyId, identity.teamId),
     forgetTeam: (teamId) => {
       allowsClientCredentials.delete(teamId);
       policies.forgetTeam(teamId);

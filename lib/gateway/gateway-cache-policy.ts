@@ -27,12 +27,15 @@ export function withPolicy(control: CacheControl, policy: GatewayCachePolicy | n
 export interface CachePolicyLookup {
   /** The key's policy, else its team's, else null (the default); cached per process. */
   policyOf(apiKeyId: string, teamId: string): Promise<GatewayCachePolicy | null>;
+  /** The key's gateway fallback models (ApiKey.gatewayFallbackModels), cached like its policy. */
+  fallbacksOf(apiKeyId: string, teamId: string): Promise<string[]>;
   /** Forgets a team's and its keys' cached policies (after a change here). */
   forgetTeam(teamId: string): void;
 }
 
 /**
- * The policies as stored (Team.gatewayCachePolicy, ApiKey.gatewayCachePolicy), remembered for
+ * The policies as stored (Team.gatewayCachePolicy, ApiKey.gatewayCachePolicy, with the key's
+ * fallback models), remembered for
  * `ttlMs` so that the common path costs no query: other instances see a change within it.
  */
 export function createCachePolicyLookup(prisma: PrismaClient, ttlMs = 30_000): CachePolicyLookup {
@@ -42,7 +45,10 @@ export function createCachePolicyLookup(prisma: PrismaClient, ttlMs = 30_000): C
     ttl: ttlMs,
     noDeleteOnStaleGet: true,
   });
-  const keys = new LRUCache<string, { policy: GatewayCachePolicy | null; teamId: string }>({
+  const keys = new LRUCache<
+    string,
+    { policy: GatewayCachePolicy | null; fallbackModels: string[]; teamId: string }
+  >({
     max: 100_000,
     ttl: ttlMs,
     noDeleteOnStaleGet: true,
@@ -57,19 +63,25 @@ export function createCachePolicyLookup(prisma: PrismaClient, ttlMs = 30_000): C
     });
     return entry.policy;
   }
-  async function keyPolicy(apiKeyId: string, teamId: string) {
-    const entry = await loadOrStale(keys, apiKeyId, async () => {
+  function keySettings(apiKeyId: string, teamId: string) {
+    return loadOrStale(keys, apiKeyId, async () => {
       const key = await prisma.apiKey.findUnique({
         where: { id: apiKeyId },
-        select: { gatewayCachePolicy: true },
+        select: { gatewayCachePolicy: true, gatewayFallbackModels: true },
       });
-      return { policy: parsePolicy(key?.gatewayCachePolicy), teamId };
+      return {
+        policy: parsePolicy(key?.gatewayCachePolicy),
+        fallbackModels: key?.gatewayFallbackModels ?? [],
+        teamId,
+      };
     });
-    return entry.policy;
   }
   return {
     async policyOf(apiKeyId, teamId) {
-      return (await keyPolicy(apiKeyId, teamId)) ?? (await teamPolicy(teamId));
+      return (await keySettings(apiKeyId, teamId)).policy ?? (await teamPolicy(teamId));
+    },
+    async fallbacksOf(apiKeyId, teamId) {
+      return (await keySettings(apiKeyId, teamId)).fallbackModels;
     },
     forgetTeam(teamId) {
       teams.delete(teamId);

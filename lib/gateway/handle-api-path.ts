@@ -60,6 +60,7 @@ const noServices: GatewayServices = {
   gatewayAuth: {
     authenticate: () => Promise.reject(new Error("not used")),
     cachePolicy: async () => null,
+    fallbackModels: async () => [],
     forgetTeam: () => {},
   },
   requestLog: {

@@ -19,6 +19,8 @@ import type { GatewayUpstream } from "./gateway-upstream";
 /** What the request log learns about one gateway call once it is answered. */
 export interface CallOutcome extends CallSpend {
   status: number;
+  /** The model that answered, when a fallback did (the log's model column). */
+  model?: string;
   cacheStatus?: string;
   errorType?: string;
 }
@@ -48,6 +50,11 @@ export interface GatewayCall {
   headers: Headers;
   /** This exchange's id: the `request-id` of answers the gateway gives itself (hits, errors). */
   requestId: string;
+  /**
+   * The key's fallback models, tried in order when this call's model is overloaded (529) or over
+   * its outbound limit; [] = none.
+   */
+  fallbackModels: readonly string[];
   /** Called once, when the answer has been sent or failed after its status went out. */
   onDone: (outcome: CallOutcome) => void;
 }
@@ -65,7 +72,64 @@ export async function handleMessages(call: GatewayCall): Promise<GatewayReply> {
     endpoint === "count_tokens"
       ? call.cacheControl.mode !== "bypass"
       : shouldCache(body, call.cacheControl);
-  const answer = await call.cache.fetch(
+  let answer: CachedAnswer;
+  try {
+    answer = await fetchAnswer(call, format, cached);
+  } catch (error) {
+    const next = nextFallback(call, error);
+    if (next) return handleMessages(next);
+    throw error;
+  }
+  const next = answer.httpStatus === 529 ? nextFallback(call) : undefined;
+  if (next) {
+    void answer.body[Symbol.asyncIterator]().return?.();
+    return handleMessages(next);
+  }
+  if (!call.clientCredentials && (answer.httpStatus === 401 || answer.httpStatus === 403)) {
+    // The server's own key was refused: the gateway's fault, reported as such (toAnthropicError).
+    void answer.body[Symbol.asyncIterator]().return?.();
+    throw new AppError("upstream_auth", "the upstream refused the gateway's credentials", {
+      details: { upstreamStatus: answer.httpStatus },
+    });
+  }
+  return replyWith(answer, call);
+}
+
+/**
+ * The same call on the key's next fallback model, when there is one and the model failed in a
+ * way another model may not (overloaded: a 529 answer, `error` undefined; or over its outbound
+ * limit). The body is re-serialised with the new model; the answer's own `model` says which
+ * answered, as does `x-ensemble-model` and the log.
+ */
+function nextFallback(call: GatewayCall, error?: unknown): GatewayCall | undefined {
+  const [model, ...rest] = call.fallbackModels;
+  if (model === undefined || call.endpoint !== "messages") return undefined;
+  const outbound =
+    error instanceof AppError &&
+    error.code === "upstream_rate_limited" &&
+    (error.details as { outbound?: boolean } | undefined)?.outbound === true;
+  if (error !== undefined && !outbound) return undefined;
+  const body = { ...call.body, model };
+  const headers = new Headers(call.headers);
+  headers.set("x-ensemble-model", model);
+  return {
+    ...call,
+    body,
+    bodyBytes: new TextEncoder().encode(JSON.stringify(body)),
+    fallbackModels: rest,
+    headers,
+    // The innermost fallback names the model: an outer one must not overwrite it.
+    onDone: (outcome) => call.onDone({ model, ...outcome }),
+  };
+}
+
+function fetchAnswer(
+  call: GatewayCall,
+  format: "sse" | "json",
+  cached: boolean,
+): Promise<CachedAnswer> {
+  const { body, endpoint } = call;
+  return call.cache.fetch(
     {
       key: cacheKey(body, {
         tenant: call.teamId,
@@ -96,13 +160,10 @@ export async function handleMessages(call: GatewayCall): Promise<GatewayReply> {
         signal,
       ),
   );
-  if (!call.clientCredentials && (answer.httpStatus === 401 || answer.httpStatus === 403)) {
-    // The server's own key was refused: the gateway's fault, reported as such (toAnthropicError).
-    void answer.body[Symbol.asyncIterator]().return?.();
-    throw new AppError("upstream_auth", "the upstream refused the gateway's credentials", {
-      details: { upstreamStatus: answer.httpStatus },
-    });
-  }
+}
+
+/** The reply to the client: the answer's status, the headers that matter, its body. */
+async function replyWith(answer: CachedAnswer, call: GatewayCall): Promise<GatewayReply> {
   const headers = new Headers(call.headers);
   if (answer.headers === null) {
     headers.set("content-type", contentTypeOf(answer.format));

@@ -74,6 +74,8 @@ export async function messagesReply(
         cacheControlOf(request.headers),
         await gateway.gatewayAuth.cachePolicy(identity),
       ),
+      fallbackModels:
+        endpoint === "messages" ? await gateway.gatewayAuth.fallbackModels(identity) : [],
       signal: request.signal,
       headers: exchange.limitHeaders,
       requestId: exchange.requestId,

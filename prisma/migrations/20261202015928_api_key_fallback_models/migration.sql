@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ApiKey" ADD COLUMN     "gatewayFallbackModels" TEXT[] DEFAULT ARRAY[]::TEXT[];
