@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
+import { BudgetBanner } from "@/components/spend/budget-banner";
 import { NavBar } from "@/components/ui/nav-bar";
 import { THEME_SCRIPT } from "@/components/ui/theme-toggle";
 import "./globals.css";
@@ -28,6 +29,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <Providers>
           <NavBar />
           <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 outline-none">
+            <BudgetBanner />
             {children}
           </main>
         </Providers>

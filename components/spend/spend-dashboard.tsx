@@ -4,7 +4,6 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatUsd } from "@/lib/query/format";
 import { getSpend, SPEND_KEY, type SpendBy } from "@/lib/query/spend";
-import { BudgetBanner } from "./budget-banner";
 import { SpendChart } from "./spend-chart";
 import { SpendTable } from "./spend-table";
 
@@ -90,7 +89,6 @@ export function SpendDashboard() {
           options={RANGES.map((d) => ({ value: d, text: `${d} days` }))}
         />
       </div>
-      <BudgetBanner />
       {error ? (
         <p role="alert" className="rounded-lg bg-rose-50 p-3 text-sm text-rose-800">
           Could not load spend: {error.message}

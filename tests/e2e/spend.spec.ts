@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { startRun, waitForRun } from "./helpers";
+import { signUpInvitedMember, startRun, waitForRun } from "./helpers";
 
 test("an owner opens Spend from the nav and sees a run's cost per day and by model and agent", async ({
   page,
@@ -39,4 +39,36 @@ test("an owner opens Spend from the nav and sees a run's cost per day and by mod
   await page.screenshot({ path: "test-results/screenshots/spend-owner.png", fullPage: true });
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: "test-results/screenshots/spend-owner-dark.png", fullPage: true });
+});
+
+test("a used-up budget warns admins on every page, and members not at all", async ({
+  page,
+  browser,
+  account,
+}) => {
+  void account;
+  await page.goto("/runs");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByTestId("budget-banner")).toHaveCount(0);
+  // A $0 daily team budget is used up from the start: every call would be refused.
+  const budget = await page.request.post("/api/budgets", {
+    data: { scope: "team", period: "day", limitUsd: 0 },
+  });
+  expect(budget.status(), await budget.text()).toBe(201);
+
+  await page.goto("/runs");
+  const banner = page.getByTestId("budget-banner");
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText("A budget is used up");
+  await expect(banner.getByTestId("budget-warning-exceeded")).toContainText("daily budget");
+  await banner.getByRole("link", { name: "See spend and budgets" }).click();
+  await expect(page).toHaveURL(/\/spend$/);
+  await expect(page.getByTestId("budget-banner")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/budget-banner.png", fullPage: true });
+
+  const member = await signUpInvitedMember(page, browser);
+  await member.page.goto("/runs");
+  await expect(member.page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(member.page.getByTestId("budget-banner")).toHaveCount(0);
+  await member.context.close();
 });
