@@ -92,14 +92,7 @@ export async function runStep(
     if (next !== undefined && switchesModel(error, result.tokensSeen)) {
       modelIndex += 1;
       freeAttempts += 1;
-      void rt.emit({
-        type: "step-retry",
-        stepKey: step.key,
-        attempt,
-        errorCode: error.code,
-        delayMs: 0,
-        model: next,
-      });
+      announceSwitch(step, attempt, error, next, rt);
       call = callOn(base, models, modelIndex, rt);
       continue;
     }
@@ -149,6 +142,24 @@ function succeed(
     inputTokens: result.inputTokens,
     outputTokens: result.outputTokens,
   };
+}
+
+/** Tells the timeline that attempt `attempt + 1` goes, at once, to the fallback `model`. */
+function announceSwitch(
+  step: CompiledStep,
+  attempt: number,
+  error: AppError,
+  model: string,
+  rt: StepRuntime,
+): void {
+  void rt.emit({
+    type: "step-retry",
+    stepKey: step.key,
+    attempt,
+    errorCode: error.code,
+    delayMs: 0,
+    model,
+  });
 }
 
 /**
