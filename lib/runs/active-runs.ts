@@ -5,7 +5,9 @@ const CANCEL_CHANNEL = "ensemble:run-cancel";
 
 /**
  * The runs this process is executing: their abort controllers, a heartbeat that tells other
- * instances they are alive, and cancellation that reaches them from any instance.
+ * instances they are alive, and cancellation that reaches them from any instance — at once by
+ * pub/sub, and within a poll by the cancel the database recorded, so a cancel sent while Redis
+ * is down is late, never lost.
  */
 export interface ActiveRuns {
   /** Registers a run and returns the signal that cancels it. */
@@ -13,7 +15,7 @@ export interface ActiveRuns {
   unregister(runId: string): void;
   has(runId: string): boolean;
   ids(): string[];
-  /** Cancels a run wherever it executes. */
+  /** Cancels a run wherever it executes (through pub/sub; the caller records it durably first). */
   cancel(runId: string): Promise<void>;
   /** Resolves when no run is executing here (tests, shutdown). */
   idle(): Promise<void>;
@@ -26,6 +28,10 @@ export async function createActiveRuns(options: {
   heartbeat: (runIds: string[]) => Promise<void>;
   /** @default 10000 */
   heartbeatMs?: number;
+  /** Which of the runs executing here a cancel was recorded for (polled every cancelPollMs). */
+  cancelRequested?: (runIds: string[]) => Promise<string[]>;
+  /** @default 2000 */
+  cancelPollMs?: number;
 }): Promise<ActiveRuns> {
   const controllers = new Map<string, AbortController>();
   let idleWaiters: Array<() => void> = [];
@@ -37,6 +43,19 @@ export async function createActiveRuns(options: {
     if (controllers.size > 0) void options.heartbeat([...controllers.keys()]).catch(() => {});
   }, options.heartbeatMs ?? 10_000);
   timer.unref?.();
+  const cancelRequested = options.cancelRequested;
+  const cancelPoll = cancelRequested
+    ? setInterval(() => {
+        if (controllers.size === 0) return;
+        void cancelRequested([...controllers.keys()])
+          .then((ids) => {
+            for (const id of ids) controllers.get(id)?.abort(new Error("cancelled"));
+          })
+          // The database is down: the pub/sub path still works, and the next poll tries again.
+          .catch(() => {});
+      }, options.cancelPollMs ?? 2_000)
+    : undefined;
+  cancelPoll?.unref?.();
 
   return {
     register(runId) {
@@ -64,6 +83,7 @@ export async function createActiveRuns(options: {
     },
     async close() {
       clearInterval(timer);
+      clearInterval(cancelPoll);
       unsubscribe();
       for (const c of controllers.values()) c.abort(new Error("shutting down"));
     },

@@ -1,9 +1,14 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 import type { RunRuntime } from "./runtime-types";
 
-/** Asks the run to stop, wherever it executes; its events then end with status cancelled. */
+/**
+ * Asks the run to stop, wherever it executes; its events then end with status cancelled. The
+ * cancel is recorded in the database first (the executing instance polls it), then sent by
+ * pub/sub for speed: with Redis down it still lands, a poll later.
+ */
 export async function cancelRun(args: {
   prisma: PrismaClient;
   runtime: RunRuntime;
@@ -18,6 +23,16 @@ export async function cancelRun(args: {
   if (run.status !== "queued" && run.status !== "running") {
     throw new AppError("conflict", `the run already ended (${run.status})`);
   }
-  await args.runtime.activeRuns.cancel(args.runId);
+  await args.prisma.run.updateMany({
+    where: { id: args.runId, teamId: args.teamId, status: { in: ["queued", "running"] } },
+    data: { cancelRequestedAt: new Date() },
+  });
+  await args.runtime.activeRuns.cancel(args.runId).catch((error: unknown) => {
+    logger
+      .child("runs")
+      .warn(
+        `cancel of ${args.runId} not broadcast (${(error as Error).message}); it lands by poll`,
+      );
+  });
   return { status: "cancelling" };
 }

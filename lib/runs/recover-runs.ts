@@ -41,6 +41,18 @@ export async function markStaleRunsInterrupted(args: {
   return ids;
 }
 
+/** Which of `runIds` a cancel was recorded for (Run.cancelRequestedAt), on any instance. */
+export async function cancelRequestedRuns(
+  prisma: PrismaClient,
+  runIds: string[],
+): Promise<string[]> {
+  const runs = await prisma.run.findMany({
+    where: { id: { in: runIds }, cancelRequestedAt: { not: null } },
+    select: { id: true },
+  });
+  return runs.map((r) => r.id);
+}
+
 export async function heartbeatRuns(prisma: PrismaClient, runIds: string[]): Promise<void> {
   await prisma.run.updateMany({ where: { id: { in: runIds } }, data: { heartbeatAt: new Date() } });
 }

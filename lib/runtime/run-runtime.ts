@@ -9,7 +9,11 @@ import { createFairSemaphore } from "@/lib/orchestrator";
 import type { PubSub } from "@/lib/redis/pubsub";
 import { createActiveRuns } from "@/lib/runs/active-runs";
 import { createMemoryEventLog } from "@/lib/runs/memory-event-log";
-import { heartbeatRuns, markStaleRunsInterrupted } from "@/lib/runs/recover-runs";
+import {
+  cancelRequestedRuns,
+  heartbeatRuns,
+  markStaleRunsInterrupted,
+} from "@/lib/runs/recover-runs";
 import { createRedisEventLog } from "@/lib/runs/redis-event-log";
 import type { RunRuntime } from "@/lib/runs/runtime-types";
 import type { Metrics } from "@/lib/metrics/registry";
@@ -34,6 +38,7 @@ export async function buildRuns(args: {
   const activeRuns = await createActiveRuns({
     pubsub,
     heartbeat: (ids) => heartbeatRuns(db.prisma, ids),
+    cancelRequested: (ids) => cancelRequestedRuns(db.prisma, ids),
   });
   // Runs executing here are told to stop, and their last writes land before the database closes.
   stack.defer("active runs", async () => {
