@@ -86,6 +86,11 @@ export interface StepEndEvent extends EventBase {
    * recorded before fallbacks existed (the agent's model answered those).
    */
   model?: string;
+  /**
+   * The step was not called: its answer was copied from an earlier run (RunOptions.completed),
+   * so it has no attempts and bills nothing here.
+   */
+  copied?: true;
 }
 
 /**

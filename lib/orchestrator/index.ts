@@ -11,6 +11,7 @@
  * the events at the edge (SSE id = event.seq). Breaking out of the loop cancels the run.
  */
 export { runPlan, type RunOptions } from "./run-orchestrator";
+export type { CompletedStep } from "./completed-steps";
 export { stepContent } from "./step-request";
 export {
   compilePlan,

@@ -3,6 +3,7 @@ import type { CacheControl, ModelCaller } from "@/lib/llm/types";
 import { type Sleep, abortError, abortableSleep, createTimeout } from "@/lib/async";
 import { AsyncQueue } from "./async-queue";
 import type { BackoffOptions } from "./backoff";
+import { type CompletedStep, endCompleted } from "./completed-steps";
 import type { RunEvent, RunEventInput, RunStatus } from "./events";
 import { compilePlan, type CompiledPlan, type CompiledStep, type Plan } from "./plan";
 import { runStep, type StepOutcome, type StepRuntime } from "./run-step";
@@ -64,6 +65,13 @@ export interface RunOptions {
   aroundStep?: <T>(stepKey: string, work: () => Promise<T>) => Promise<T>;
   /** Wraps each attempt of a step (its permit wait and model call), as aroundStep does. */
   aroundAttempt?: <T>(stepKey: string, attempt: number, work: () => Promise<T>) => Promise<T>;
+  /**
+   * Steps that are already done, by key (a retry of an earlier run's failed steps): they are not
+   * called, each ends at once with a `step-end` marked `copied`, and their outputs feed their
+   * dependants like any answer. Their tokens are not counted: this run did not bill them.
+   * Keys not in the plan are ignored.
+   */
+  completed?: ReadonlyMap<string, CompletedStep>;
 }
 
 /**
@@ -158,7 +166,7 @@ async function drive(
       })),
     });
 
-    const outcomes = await schedule(plan, runtime);
+    const outcomes = await schedule(plan, runtime, options.completed);
     void emit({
       type: "run-end",
       ...summarize(outcomes, cancel.signal.aborted),
@@ -196,12 +204,17 @@ function summarize(
 }
 
 /**
- * Starts each step as soon as all its dependencies have succeeded; the per-run and global
+ * Ends the `completed` steps at once (copied, not called), then starts each other step as soon
+ * as all its dependencies have succeeded; the per-run and global
  * semaphores, not this loop, bound how many call upstream at once. A step whose dependency failed
  * is skipped (step-error, code "cancelled", skipped: true); once the run is cancelled or past its
  * deadline, every step not yet started ends with that reason. Resolves when every step has ended.
  */
-function schedule(plan: CompiledPlan, rt: StepRuntime): Promise<Map<string, StepOutcome>> {
+function schedule(
+  plan: CompiledPlan,
+  rt: StepRuntime,
+  completed: ReadonlyMap<string, CompletedStep> = new Map(),
+): Promise<Map<string, StepOutcome>> {
   const outcomes = new Map<string, StepOutcome>();
   const outputs = new Map<string, { agentName: string; output: string }>();
   const running = new Set<string>();
@@ -211,6 +224,7 @@ function schedule(plan: CompiledPlan, rt: StepRuntime): Promise<Map<string, Step
       outcomes.set(step.key, outcome);
       if (outcome.ok) outputs.set(step.key, { agentName: step.agent.name, output: outcome.output });
     };
+    endCompleted(plan, completed, rt.emit, end);
     const notRun = (step: CompiledStep, error: AppError, skipped: boolean) => {
       void rt.emit({
         type: "step-error",
