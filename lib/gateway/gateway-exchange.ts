@@ -82,6 +82,12 @@ export class GatewayExchange {
     return identity;
   }
 
+  /** Whether this path already has a metered row in the caller's team (see RequestLog.metered). */
+  alreadyMetered(): Promise<boolean> {
+    if (!this.identity) return Promise.resolve(false);
+    return this.services.requestLog.metered(this.identity.teamId, this.path);
+  }
+
   /** Writes this request's row (once; later calls are ignored). */
   log(status: number, outcome: LogOutcome = {}): void {
     if (this.logged) return;

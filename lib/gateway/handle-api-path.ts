@@ -65,6 +65,7 @@ const noServices: GatewayServices = {
   },
   requestLog: {
     write: () => {},
+    metered: async () => false,
     flush: async () => {},
     close: async () => {},
     stats: () => ({ written: 0, dropped: 0, pending: 0 }),

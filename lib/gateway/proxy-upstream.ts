@@ -1,6 +1,8 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import type { UpstreamKeys } from "@/lib/llm/upstream-keys";
+import { BatchUsageScan, isBatchResultsPath } from "./batch-results";
+import type { CallSpend } from "./call-spend";
 import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward-headers";
 import type { GatewayExchange } from "./gateway-exchange";
 import { upstreamFetch } from "./upstream-fetch";
@@ -63,12 +65,62 @@ export async function proxyToUpstream(
   }
   const headers = clientResponseHeaders(upstream.headers, new Headers(exchange.limitHeaders));
   const requestId = upstream.headers.get("request-id");
-  exchange.log(upstream.status, {
+  const outcome = {
     requestId: requestId ?? exchange.requestId,
     errorType: upstream.status >= 400 ? upstreamErrorType(upstream.status) : null,
-  });
+  };
   if (!requestId) headers.set("request-id", exchange.requestId);
-  return new Response(upstream.body, { status: upstream.status, headers });
+  const metering =
+    upstream.status === 200 &&
+    upstream.body !== null &&
+    isBatchResultsPath(exchange.path) &&
+    // The database unreachable: pass the results through unmetered rather than fail them.
+    !(await exchange.alreadyMetered().catch(() => true));
+  if (!metering || !upstream.body) {
+    exchange.log(upstream.status, outcome);
+    return new Response(upstream.body, { status: upstream.status, headers });
+  }
+  const body = meteredBatchResults(upstream.body, (spend) =>
+    exchange.log(upstream.status, { ...outcome, ...spend }),
+  );
+  return new Response(body, { status: upstream.status, headers });
+}
+
+/**
+ * A batch's results passed through as they come, their usage read on the way: the row is
+ * logged with the batch's cost once the last line went out. A read cut short (the client left)
+ * logs no cost, so the next full read meters it.
+ */
+function meteredBatchResults(
+  source: ReadableStream<Uint8Array>,
+  log: (spend: Partial<CallSpend & { model: string | null }>) => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  const scan = new BatchUsageScan();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        log({});
+        controller.error(error);
+        return;
+      }
+      if (next.done) {
+        scan.end();
+        log(scan.spend() ?? {});
+        controller.close();
+        return;
+      }
+      scan.push(next.value);
+      controller.enqueue(next.value);
+    },
+    async cancel(reason) {
+      log({});
+      await reader.cancel(reason);
+    },
+  });
 }
 
 /** The API's error type for a status, for the log (the body itself streams through unread). */

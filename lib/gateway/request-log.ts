@@ -41,6 +41,11 @@ export interface GatewayRequestRow {
 export interface RequestLog {
   /** Queues a row; returns at once (the write happens after the answer, batched). */
   write(row: GatewayRequestRow): void;
+  /**
+   * Whether a row with a cost was logged for `path` in the team (queued rows written first): a
+   * Message Batch's results are metered on their first full read only.
+   */
+  metered(teamId: string, path: string): Promise<boolean>;
   /** Writes what is queued (the log page calls it so an admin sees the latest calls). */
   flush(): Promise<void>;
   /** Flushes and stops; the runtime calls it on shutdown. */
@@ -129,6 +134,14 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
   });
   return {
     write: (row) => writer.write({ ...row, model: logText(row.model) }),
+    async metered(teamId, path) {
+      await writer.flush();
+      const row = await options.prisma.gatewayRequest.findFirst({
+        where: { teamId, path, costUsd: { gt: 0 } },
+        select: { id: true },
+      });
+      return row !== null;
+    },
     flush: () => writer.flush(),
     close: () => writer.close(),
     stats: () => writer.stats(),
