@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import type { CacheControl } from "@/lib/llm/types";
-import { type CompiledPlan, type RunEvent, runPlan } from "@/lib/orchestrator";
+import { type CompiledPlan, type CompletedStep, type RunEvent, runPlan } from "@/lib/orchestrator";
 import { withLogContext } from "@/lib/log-context";
 import { inSpan } from "@/lib/tracing";
 import { createRunRecorder } from "./record-run-event";
@@ -20,6 +20,8 @@ export async function executeRun(args: {
   /** Compiled once by startPlannedRun, which validated it before storing the run. */
   plan: CompiledPlan;
   cacheControl?: CacheControl;
+  /** Steps copied from the run this one retries: stored already, not called. */
+  completed?: ReadonlyMap<string, CompletedStep>;
 }): Promise<void> {
   // Every log line of the run's work carries its id (and each step's key, below).
   return withLogContext({ runId: args.runId, teamId: args.teamId }, () =>
@@ -46,6 +48,7 @@ async function execute(args: Parameters<typeof executeRun>[0]): Promise<void> {
     signal,
     teamId: args.teamId,
     cacheControl: args.cacheControl,
+    completed: args.completed,
     aroundStep: (stepKey, work) =>
       withLogContext({ stepKey }, () =>
         inSpan("step", { "ensemble.run.id": runId, "ensemble.step.key": stepKey }, work),

@@ -1,6 +1,6 @@
 export { cancelRun } from "./cancel-run";
 export { getRunDetail, getRunStats, listRuns } from "./queries";
-export { rerunRun } from "./rerun";
+export { rerunRun, rerunRunSchema } from "./rerun";
 export { runEventStream } from "./run-event-stream";
 export { listRunsSchema, runStatsSchema, startRunSchema } from "./run-schema";
 export type * from "./run-view";

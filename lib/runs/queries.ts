@@ -24,6 +24,7 @@ function toStepView(step: StepRow): RunStepView {
     status: step.status,
     output: step.output,
     partial: step.partial,
+    copied: step.copied,
     errorCode: step.errorCode,
     errorMessage: step.errorMessage,
     attempts: step.attempts,

@@ -181,6 +181,8 @@ export function createRunRecorder(ctx: {
     async record(event) {
       if (event.type === "run-start") await onRunStart(ctx, event);
       else if (event.type === "step-start") await onStepStart(ctx, event);
+      // A copied step was stored with the run (startPlannedRun) and billed nothing here.
+      else if (event.type === "step-end" && event.copied) return;
       else if (event.type === "step-end") billed.cost += await onStepEnd(ctx, event);
       else if (event.type === "step-error") addPartial(await onStepError(ctx, event));
       else if (event.type === "run-end") await onRunEnd(ctx, event, billed);

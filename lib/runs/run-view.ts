@@ -23,6 +23,11 @@ export interface RunStepView {
   output: string;
   /** The step did not finish; `output` is the text it streamed before it stopped. */
   partial: boolean;
+  /**
+   * Not called: a retry of the failed steps of the run this one re-runs copied its answer from
+   * there; it has no attempts, tokens or cost here.
+   */
+  copied: boolean;
   errorCode: string | null;
   errorMessage: string | null;
   attempts: number;

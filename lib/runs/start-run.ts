@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { type Plan, compilePlan } from "@/lib/orchestrator";
+import { type Plan, type StopReason, compilePlan } from "@/lib/orchestrator";
 import type { CacheControl } from "@/lib/llm/types";
 import { snapshotAgent } from "./agent-snapshot";
 import { executeRun } from "./execute-run";
@@ -68,6 +68,26 @@ export async function startRun(args: {
   return startPlannedRun({ ...args, plan, cacheControl: input.cache });
 }
 
+/** A step that succeeded in the run being retried: its answer is copied, the step not called. */
+export interface CopiedStep {
+  key: string;
+  output: string;
+  stopReason: string | null;
+  answeredModel: string | null;
+}
+
+/**
+ * The stored columns of a copied step: succeeded with the source's answer, and — since this run
+ * did not call it — no attempts, times, tokens, cost or cache status of its own.
+ */
+const copiedColumns = (step: CopiedStep) => ({
+  status: "succeeded" as const,
+  copied: true,
+  output: step.output,
+  stopReason: step.stopReason,
+  answeredModel: step.answeredModel,
+});
+
 /** Persists and starts a run from a ready plan (a new run, or a re-run of stored snapshots). */
 export async function startPlannedRun(args: {
   prisma: PrismaClient;
@@ -77,6 +97,8 @@ export async function startPlannedRun(args: {
   plan: Plan;
   cacheControl?: CacheControl;
   rerunOfId?: string;
+  /** Steps already done (a retry of failed steps): stored as succeeded and not called. */
+  copied?: readonly CopiedStep[];
 }): Promise<{ id: string }> {
   const { prisma, runtime, teamId, plan } = args;
   const compiled = compilePlan(plan); // throws validation_failed naming the field (cycles, unknown deps)
@@ -93,6 +115,8 @@ export async function startPlannedRun(args: {
           })
         ).map((a) => a.id),
   );
+
+  const copiedByKey = new Map((args.copied ?? []).map((s) => [s.key, s] as const));
 
   const run = await prisma.run.create({
     data: {
@@ -113,6 +137,7 @@ export async function startPlannedRun(args: {
           agentSnapshot: { ...step.agent },
           dependsOn: step.dependsOn,
           input: step.input,
+          ...(copiedByKey.has(step.key) ? copiedColumns(copiedByKey.get(step.key)!) : {}),
         })),
       },
     },
@@ -126,6 +151,16 @@ export async function startPlannedRun(args: {
     teamId,
     plan: compiled,
     cacheControl: args.cacheControl,
+    completed: new Map(
+      [...copiedByKey.values()].map((s) => [
+        s.key,
+        {
+          output: s.output,
+          ...(s.stopReason ? { stopReason: s.stopReason as StopReason } : {}),
+          ...(s.answeredModel ? { model: s.answeredModel } : {}),
+        },
+      ]),
+    ),
   });
   return run;
 }

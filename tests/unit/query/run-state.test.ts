@@ -59,6 +59,7 @@ function stepView(over: Partial<RunStepView>): RunStepView {
     status: "succeeded",
     output: "stored answer",
     partial: false,
+    copied: false,
     errorCode: null,
     errorMessage: null,
     attempts: 1,

@@ -16,6 +16,7 @@ function step(over: Partial<RunStepView>): RunStepView {
     status: "succeeded",
     output: "x",
     partial: false,
+    copied: false,
     errorCode: null,
     errorMessage: null,
     attempts: 1,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RunStep" ADD COLUMN     "copied" BOOLEAN NOT NULL DEFAULT false;
