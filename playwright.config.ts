@@ -49,6 +49,9 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       // Every spec signs up fresh accounts from one address; the default (10/min) would throttle the suite.
       RATE_LIMIT_SIGN_IN_PER_MINUTE: "500",
+      // Every test signs up (and some sign in) at least once: the cheapest scrypt cost config
+      // allows, as in the integration suite (production: 2^17).
+      PASSWORD_HASH_LOG2_N: "14",
       NEXT_TELEMETRY_DISABLED: "1",
       // Every agent runs on the built-in simulator in tests, whatever the developer's shell has.
       ANTHROPIC_API_KEY: "",
