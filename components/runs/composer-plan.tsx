@@ -3,6 +3,7 @@
 import type { AgentView } from "@/lib/agents/agent-view";
 import type { RunMode } from "@/lib/runs/run-view";
 import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
 
 export const MODES: Array<{ value: RunMode; label: string; hint: string }> = [
   { value: "parallel", label: "Parallel", hint: "Every agent answers the task at once." },
@@ -92,11 +93,16 @@ export function ChainOrder(props: {
   );
 }
 
-/** Each DAG step's dependencies, as checkboxes over the other chosen agents. */
+/** Each DAG step's dependencies, as checkboxes over the other chosen agents, and instructions. */
 export function DagEditor(props: {
   chosen: AgentView[];
   deps: Readonly<Record<string, readonly string[]>>;
   onToggle: (stepId: string, depId: string, on: boolean) => void;
+  /** Step keys by agent id, where they differ from the agent's name. */
+  keys: Readonly<Record<string, string>>;
+  /** Step instructions by agent id. */
+  inputs: Readonly<Record<string, string>>;
+  onInput: (stepId: string, text: string) => void;
 }) {
   return (
     <div data-testid="dag-editor">
@@ -111,7 +117,14 @@ export function DagEditor(props: {
               data-testid={`dag-step-${a.name}`}
             >
               <fieldset>
-                <legend className="text-sm font-medium text-slate-800">{a.name}</legend>
+                <legend className="text-sm font-medium text-slate-800">
+                  {a.name}
+                  {props.keys[a.id] && props.keys[a.id] !== a.name ? (
+                    <span className="ml-1 font-mono text-xs font-normal text-slate-600">
+                      step {props.keys[a.id]}
+                    </span>
+                  ) : null}
+                </legend>
                 {others.length === 0 ? (
                   <p className="text-xs text-slate-600">No other steps to depend on.</p>
                 ) : (
@@ -131,6 +144,16 @@ export function DagEditor(props: {
                     ))}
                   </div>
                 )}
+                <label className="mt-2 block text-xs text-slate-600">
+                  Instructions for this step (optional)
+                  <textarea
+                    rows={2}
+                    className={`${inputClass} mt-1 text-xs`}
+                    value={props.inputs[a.id] ?? ""}
+                    onChange={(e) => props.onInput(a.id, e.target.value)}
+                    data-testid={`dag-input-${a.name}`}
+                  />
+                </label>
               </fieldset>
             </li>
           );

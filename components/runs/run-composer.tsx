@@ -6,10 +6,11 @@ import type { AgentView } from "@/lib/agents/agent-view";
 import type { RunMode } from "@/lib/runs/run-view";
 import { useAgents } from "@/lib/query/agents";
 import { errorMessage } from "@/lib/query/fetch-json";
-import { buildRunInput, composerProblem } from "@/lib/query/run-input";
+import { buildRunInput, type ComposerChoices, composerProblem } from "@/lib/query/run-input";
 import { type CacheMode, useCreateRun } from "@/lib/query/runs";
 import { Card } from "@/components/ui/card";
 import { ComposerAgents } from "./composer-agents";
+import { type ComposerSource, ComposerSourceNote, useComposerSource } from "./composer-source";
 import { ChainOrder, DagEditor, ModePicker } from "./composer-plan";
 import { SubmitBar, TaskField } from "./composer-task";
 
@@ -30,27 +31,35 @@ function toggled(list: readonly string[], id: string, on: boolean): string[] {
   return on ? [...rest, id] : rest;
 }
 
-/** Pick agents, a mode and a task; Run creates the run and opens its live view. */
-export function RunComposer() {
-  const router = useRouter();
+/**
+ * Pick agents, a mode and a task; Run creates the run and opens its live view. With `fromRunId`
+ * ("Open in composer" on a run), it starts from that run's mode, task, agents and DAG.
+ */
+export function RunComposer({ fromRunId }: { fromRunId?: string }) {
   const agents = useAgents();
+  const source = useComposerSource(fromRunId, agents.data);
+  if (source.state === "loading") {
+    return (
+      <Card className="p-5" data-testid="run-composer-loading">
+        <p className="text-sm text-slate-600">Loading the run to start from…</p>
+      </Card>
+    );
+  }
+  // Keyed: the form's state starts from the prefill once it has loaded.
+  return (
+    <ComposerForm
+      key={source.state === "ready" ? `from-${fromRunId}` : "blank"}
+      agents={agents}
+      source={source}
+    />
+  );
+}
+
+/** Creates the run from the choices and opens its live view; the server's refusal, in words. */
+function useSubmitRun(choices: ComposerChoices) {
+  const router = useRouter();
   const createRun = useCreateRun();
-  const [selected, setSelected] = useState<string[]>([]);
-  const [mode, setMode] = useState<RunMode>("parallel");
-  const [deps, setDeps] = useState<Record<string, string[]>>({});
-  const [task, setTask] = useState("");
-  const [cacheMode, setCacheMode] = useState<CacheMode>("default");
   const [error, setError] = useState<string | null>(null);
-
-  const byId = new Map((agents.data ?? []).map((a) => [a.id, a] as const));
-  const chosen = selected.map((id) => byId.get(id)).filter((a): a is AgentView => Boolean(a));
-  const choices = { agents: chosen, mode, task, cacheMode, deps };
-  const problem = composerProblem(choices);
-
-  const toggle = (id: string, on: boolean) => setSelected((s) => toggled(s, id, on));
-  const toggleDep = (stepId: string, depId: string, on: boolean) =>
-    setDeps((d) => ({ ...d, [stepId]: toggled(d[stepId] ?? [], depId, on) }));
-
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setError(null);
@@ -64,6 +73,34 @@ export function RunComposer() {
       setError(errorMessage(e));
     }
   }
+  return { onSubmit, error, pending: createRun.isPending };
+}
+
+function ComposerForm({
+  agents,
+  source,
+}: {
+  agents: ReturnType<typeof useAgents>;
+  source: ComposerSource;
+}) {
+  const initial = source.state === "ready" ? source.prefill : null;
+  const [selected, setSelected] = useState<string[]>(initial?.selected ?? []);
+  const [mode, setMode] = useState<RunMode>(initial?.mode ?? "parallel");
+  const [deps, setDeps] = useState<Record<string, string[]>>(initial?.deps ?? {});
+  const [inputs, setInputs] = useState<Record<string, string>>(initial?.inputs ?? {});
+  const [task, setTask] = useState(initial?.task ?? "");
+  const [cacheMode, setCacheMode] = useState<CacheMode>("default");
+
+  const byId = new Map((agents.data ?? []).map((a) => [a.id, a] as const));
+  const chosen = selected.map((id) => byId.get(id)).filter((a): a is AgentView => Boolean(a));
+  const keys = initial?.keys ?? {};
+  const choices = { agents: chosen, mode, task, cacheMode, deps, inputs, keys };
+  const { onSubmit, error, pending } = useSubmitRun(choices);
+  const problem = composerProblem(choices);
+
+  const toggle = (id: string, on: boolean) => setSelected((s) => toggled(s, id, on));
+  const toggleDep = (stepId: string, depId: string, on: boolean) =>
+    setDeps((d) => ({ ...d, [stepId]: toggled(d[stepId] ?? [], depId, on) }));
 
   return (
     <Card className="p-5">
@@ -76,6 +113,7 @@ export function RunComposer() {
         <h2 id="composer-heading" className="text-lg font-semibold tracking-tight">
           New run
         </h2>
+        <ComposerSourceNote source={source} />
         <div className="mt-4 grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)]">
           <div className="min-w-0 space-y-5">
             <ComposerAgents agents={agents} selected={selected} onToggle={toggle} />
@@ -87,7 +125,14 @@ export function RunComposer() {
               />
             ) : null}
             {mode === "dag" && chosen.length > 0 ? (
-              <DagEditor chosen={chosen} deps={deps} onToggle={toggleDep} />
+              <DagEditor
+                chosen={chosen}
+                deps={deps}
+                onToggle={toggleDep}
+                keys={keys}
+                inputs={inputs}
+                onInput={(id, text) => setInputs((all) => ({ ...all, [id]: text }))}
+              />
             ) : null}
           </div>
           <div className="flex min-w-0 flex-col gap-4">
@@ -96,7 +141,7 @@ export function RunComposer() {
               cacheMode={cacheMode}
               onCacheMode={setCacheMode}
               agentCount={chosen.length}
-              pending={createRun.isPending}
+              pending={pending}
               problem={problem}
               error={error}
             />

@@ -10,11 +10,12 @@ import type { LiveRun } from "@/lib/query/run-state";
 import { useCancelRun, useRerun } from "@/lib/query/runs";
 import { isFinished, isServedFromCache } from "@/lib/runs/status";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useToast } from "@/components/ui/toast";
 import { useNow } from "@/components/ui/use-now";
+import { RetryFailedButton } from "./retry-failed-button";
 import { RunManageActions } from "./run-manage-actions";
 import { RunTitle } from "./run-title";
 import { StatusBadge } from "./status-badge";
@@ -25,7 +26,7 @@ function elapsedMs(run: LiveRun, now: number): number | null {
   return Math.max(0, (run.endedAtMs ?? now) - run.startedAtMs);
 }
 
-/** Cancel while the run is live, Re-run once it is over. */
+/** Cancel while the run is live; once it is over, Re-run, Retry failed steps and Open in composer. */
 function RunActions({ run }: { run: LiveRun }) {
   const router = useRouter();
   const toast = useToast();
@@ -48,19 +49,29 @@ function RunActions({ run }: { run: LiveRun }) {
     );
   }
   return (
-    <Button
-      variant="primary"
-      data-testid="run-rerun"
-      disabled={rerun.isPending}
-      onClick={() =>
-        rerun.mutate(undefined, {
-          onSuccess: ({ id }) => router.push(`/runs/${id}`),
-          onError: (e) => toast(`Could not re-run: ${errorMessage(e)}`, "error"),
-        })
-      }
-    >
-      {rerun.isPending ? "Starting…" : "Re-run"}
-    </Button>
+    <>
+      <Button
+        variant="primary"
+        data-testid="run-rerun"
+        disabled={rerun.isPending}
+        onClick={() =>
+          rerun.mutate(undefined, {
+            onSuccess: ({ id }) => router.push(`/runs/${id}`),
+            onError: (e) => toast(`Could not re-run: ${errorMessage(e)}`, "error"),
+          })
+        }
+      >
+        {rerun.isPending ? "Starting…" : "Re-run"}
+      </Button>
+      <RetryFailedButton run={run} />
+      <Link
+        href={`/runs?from=${encodeURIComponent(run.id)}`}
+        className={buttonClass("secondary")}
+        data-testid="run-open-composer"
+      >
+        Open in composer
+      </Link>
+    </>
   );
 }
 

@@ -2,7 +2,8 @@ import { Suspense } from "react";
 import { RunComposer } from "./run-composer";
 import { RunHistory } from "./run-history";
 
-export function RunsPage() {
+/** `fromRunId`: "Open in composer" on a run; the composer starts from that run. */
+export function RunsPage({ fromRunId }: { fromRunId?: string }) {
   return (
     <div className="space-y-8">
       <div>
@@ -11,7 +12,7 @@ export function RunsPage() {
           Run one task on many agents at once, then find any past run again.
         </p>
       </div>
-      <RunComposer />
+      <RunComposer fromRunId={fromRunId} />
       {/* The history reads its filters from the URL: rendered on the client only. */}
       <Suspense fallback={null}>
         <RunHistory />

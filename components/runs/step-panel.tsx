@@ -2,6 +2,7 @@
 
 import { stepStats } from "@/lib/query/live-stats";
 import type { LiveStep } from "@/lib/query/run-state";
+import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatUsd, formatMs, formatCount } from "@/lib/query/format";
 import { useNow } from "@/components/ui/use-now";
@@ -76,6 +77,19 @@ function StepDeps({ step, labelOf }: { step: LiveStep; labelOf: (key: string) =>
   );
 }
 
+/** A step a retry of failed steps did not call: its answer comes from the run it retries. */
+function CopiedBadge({ stepKey }: { stepKey: string }) {
+  return (
+    <Badge
+      tone="slate"
+      data-testid={`step-copied-${stepKey}`}
+      title="Not called again: the answer is copied from the run this one retries."
+    >
+      copied
+    </Badge>
+  );
+}
+
 /** One step of a run: its status, numbers, and its answer as it streams in. */
 export function StepPanel({
   step,
@@ -118,6 +132,7 @@ export function StepPanel({
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-1.5" aria-live="polite">
+          {step.copied ? <CopiedBadge stepKey={step.key} /> : null}
           <CacheBadge status={step.cacheStatus} testId={`step-cache-${step.key}`} />
           <StatusBadge status={step.status} testId={`step-status-${step.key}`} />
           <StopReasonBadge reason={step.stopReason} testId={`step-stop-${step.key}`} />

@@ -16,16 +16,24 @@ export interface ComposerChoices {
   cacheMode: CacheMode;
   /** DAG edges by agent id: each step's dependencies. Edges to unchosen agents are ignored. */
   deps: Readonly<Record<string, readonly string[]>>;
+  /** A DAG step's own instructions by agent id; blank ones are not sent. */
+  inputs?: Readonly<Record<string, string>>;
+  /** A DAG step's key by agent id (kept from a run opened in the composer). @default the agent's name */
+  keys?: Readonly<Record<string, string>>;
 }
+
+/** The key of the DAG step an agent makes. */
+const stepKeyOf = (choices: ComposerChoices, agent: Pick<AgentView, "id" | "name">) =>
+  choices.keys?.[agent.id] ?? agent.name;
 
 export type ComposerResult = { ok: true; input: CreateRunInput } | { ok: false; problem: string };
 
 /** Each chosen step's dependencies by step key (the agent's name), limited to chosen agents. */
 export function dagDependencies(choices: ComposerChoices): Record<string, string[]> {
-  const nameOf = new Map(choices.agents.map((a) => [a.id, a.name] as const));
+  const nameOf = new Map(choices.agents.map((a) => [a.id, stepKeyOf(choices, a)] as const));
   return Object.fromEntries(
     choices.agents.map((a) => [
-      a.name,
+      stepKeyOf(choices, a),
       (choices.deps[a.id] ?? []).flatMap((d) => {
         const name = nameOf.get(d);
         return name === undefined ? [] : [name];
@@ -55,11 +63,11 @@ export function buildRunInput(choices: ComposerChoices): ComposerResult {
   const cache = choices.cacheMode === "default" ? {} : { cache: { mode: choices.cacheMode } };
   if (mode === "dag") {
     const deps = dagDependencies(choices);
-    const steps = choices.agents.map((a) => ({
-      key: a.name,
-      agent: a.id,
-      dependsOn: deps[a.name] ?? [],
-    }));
+    const steps = choices.agents.map((a) => {
+      const key = stepKeyOf(choices, a);
+      const input = choices.inputs?.[a.id]?.trim() ? choices.inputs[a.id] : undefined;
+      return { key, agent: a.id, dependsOn: deps[key] ?? [], ...(input ? { input } : {}) };
+    });
     return { ok: true, input: { mode, task, steps, ...cache } };
   }
   return { ok: true, input: { mode, task, agents: choices.agents.map((a) => a.id), ...cache } };

@@ -29,6 +29,8 @@ export interface LiveStep {
   output: string;
   /** The step stopped before it finished; `output` is what it had streamed (issue 13 #3). */
   partial: boolean;
+  /** Not called: its answer was copied from the run this one retries. */
+  copied: boolean;
   /** Attempts started so far (or recorded, once the step ended). */
   attempts: number;
   /** Set while the step waits to retry; `model` when the next attempt switches to a fallback. */
@@ -151,6 +153,28 @@ function retryOf(event: Extract<RunStreamEvent, { type: "step-retry" }>): LiveSt
   return { attempt, errorCode, delayMs, ...(model === undefined ? {} : { model }) };
 }
 
+/** A step once its step-end arrived (answered, or copied from the run this one retries). */
+function succeededStep(
+  s: LiveStep,
+  event: Extract<RunStreamEvent, { type: "step-end" }>,
+): LiveStep {
+  return {
+    ...s,
+    status: "succeeded",
+    output: event.output,
+    copied: event.copied === true,
+    attempts: event.attempts.length || s.attempts,
+    retry: null,
+    cacheStatus: event.cacheStatus,
+    latencyMs: event.latencyMs,
+    ttftMs: event.ttftMs,
+    inputTokens: event.inputTokens,
+    outputTokens: event.outputTokens,
+    stopReason: event.stopReason,
+    answeredModel: event.model ?? s.model,
+  };
+}
+
 function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun {
   switch (event.type) {
     case "run-snapshot":
@@ -190,20 +214,7 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
         retry: retryOf(event),
       }));
     case "step-end":
-      return updateStep(state, event.stepKey, (s) => ({
-        ...s,
-        status: "succeeded",
-        output: event.output,
-        attempts: event.attempts.length || s.attempts,
-        retry: null,
-        cacheStatus: event.cacheStatus,
-        latencyMs: event.latencyMs,
-        ttftMs: event.ttftMs,
-        inputTokens: event.inputTokens,
-        outputTokens: event.outputTokens,
-        stopReason: event.stopReason,
-        answeredModel: event.model ?? s.model,
-      }));
+      return updateStep(state, event.stepKey, (s) => succeededStep(s, event));
     case "step-error":
       return updateStep(state, event.stepKey, (s) => ({
         ...s,

@@ -99,3 +99,11 @@ export function useRerun(id: string) {
     mutationFn: () => postJson<{ id: string }>(`/api/runs/${encodeURIComponent(id)}/rerun`, {}),
   });
 }
+
+/** Re-runs only the steps that did not succeed; the others' answers are copied. */
+export function useRetryFailed(id: string) {
+  return useMutation({
+    mutationFn: () =>
+      postJson<{ id: string }>(`/api/runs/${encodeURIComponent(id)}/rerun`, { only: "failed" }),
+  });
+}

@@ -21,6 +21,7 @@ function toStepView(step: StepRow): RunStepView {
     agentName: step.agentName,
     agent: toAgentSnapshotView(readAgentSnapshot(step.agentSnapshot)),
     dependsOn: step.dependsOn,
+    input: step.input,
     status: step.status,
     output: step.output,
     partial: step.partial,

@@ -19,6 +19,8 @@ export interface RunStepView {
   agentName: string;
   agent: AgentSnapshotView;
   dependsOn: string[];
+  /** A DAG step's own instructions, given after the task; null when it had none. */
+  input: string | null;
   status: StepStatus;
   output: string;
   /** The step did not finish; `output` is the text it streamed before it stopped. */

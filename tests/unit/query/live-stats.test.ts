@@ -10,6 +10,7 @@ const step = (over: Partial<LiveStep>): LiveStep => ({
   status: "running",
   output: "",
   partial: false,
+  copied: false,
   attempts: 1,
   retry: null,
   errorCode: null,

@@ -60,6 +60,7 @@ function stepView(over: Partial<RunStepView>): RunStepView {
     output: "stored answer",
     partial: false,
     copied: false,
+    input: null,
     errorCode: null,
     errorMessage: null,
     attempts: 1,

@@ -17,6 +17,7 @@ function step(over: Partial<RunStepView>): RunStepView {
     output: "x",
     partial: false,
     copied: false,
+    input: null,
     errorCode: null,
     errorMessage: null,
     attempts: 1,
