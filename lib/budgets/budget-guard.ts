@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { AppError } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { BudgetAlerts } from "./budget-alerts";
@@ -134,18 +135,42 @@ function refusal(rule: BudgetRule, window: BudgetWindow, at: Date): AppError {
   );
 }
 
-/** Each team's budgets, read at most every RULES_TTL_MS (a change here forgets them at once). */
+/**
+ * Each team's budgets, read at most every RULES_TTL_MS (a change here forgets them at once).
+ * While the database is unavailable the last list read stands in, so a team's calls go on
+ * through an outage under the budgets it had; a team never read yet gets a retryable 503.
+ */
 function cachedRules(prisma: PrismaClient) {
   const rules = new Map<string, { at: number; list: Promise<BudgetRule[]> }>();
+  const lastRead = new Map<string, BudgetRule[]>();
   const read = (teamId: string): Promise<BudgetRule[]> => {
     const hit = rules.get(teamId);
     if (hit && Date.now() - hit.at < RULES_TTL_MS) return hit.list;
-    const list = prisma.budget.findMany({ where: { teamId } }).then((rows) => rows as BudgetRule[]);
+    const list = prisma.budget.findMany({ where: { teamId } }).then(
+      (rows) => {
+        lastRead.set(teamId, rows as BudgetRule[]);
+        return rows as BudgetRule[];
+      },
+      (error: unknown) => {
+        rules.delete(teamId);
+        if (!isDatabaseUnavailable(error)) throw error;
+        const stale = lastRead.get(teamId);
+        if (stale) return stale;
+        throw new AppError("unavailable", "The budgets cannot be read; try again shortly.", {
+          retryAfterMs: 1000,
+          cause: error,
+        });
+      },
+    );
     rules.set(teamId, { at: Date.now(), list });
-    list.catch(() => rules.delete(teamId));
     return list;
   };
-  return Object.assign(read, { forget: (teamId: string) => void rules.delete(teamId) });
+  return Object.assign(read, {
+    forget: (teamId: string) => {
+      rules.delete(teamId);
+      lastRead.delete(teamId);
+    },
+  });
 }
 
 /** A budget's calendar window at `at`, and its counter's key, limit and expiry. */

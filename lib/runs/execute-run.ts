@@ -5,6 +5,7 @@ import { type CompiledPlan, type CompletedStep, type RunEvent, runPlan } from "@
 import { withLogContext } from "@/lib/log-context";
 import { inSpan } from "@/lib/tracing";
 import { createRunRecorder } from "./record-run-event";
+import { retryWhileUnavailable } from "./retry-writes";
 import type { RunRuntime } from "./runtime-types";
 
 /**
@@ -57,13 +58,23 @@ async function execute(args: Parameters<typeof executeRun>[0]): Promise<void> {
       inSpan("attempt", { "ensemble.step.key": stepKey, "ensemble.attempt": attempt }, work),
   });
   let lastSeq = 0;
+  // A little past the orchestrator's own deadline: its last events (the run's end) still land.
+  const deadline = Date.now() + runtime.settings.runDeadlineMs + 30_000;
   try {
     for await (const event of events) {
       lastSeq = event.seq;
       if (event.type === "run-end") runtime.onRunEnd?.(event.status);
       // Outcomes are stored before viewers hear of them, so a viewer that reacts to run-end by
       // reading the run gets the final row. Deltas skip the database and go straight out.
-      await recorder.record(event);
+      // A database outage delays the record (and so what viewers hear) until the database is
+      // back, within the run's deadline; it does not fail the run.
+      await retryWhileUnavailable(() => recorder.record(event), {
+        until: deadline,
+        onOutage: (error) =>
+          runtime.log.warn(
+            `run ${runId}: database unavailable, retrying its writes: ${(error as Error).message}`,
+          ),
+      });
       await appendEvent(runtime, event);
     }
   } catch (error) {
