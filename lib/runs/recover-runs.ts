@@ -41,6 +41,32 @@ export async function markStaleRunsInterrupted(args: {
   return ids;
 }
 
+/**
+ * The periodic interrupted-run sweep, one pass per call. After a pass that could not reach the
+ * database, the next pass is skipped: every instance's heartbeats failed through the same outage,
+ * and a live run must not be taken for a dead one before its server has beaten again (heartbeats
+ * are 10 s apart, passes 30 s).
+ */
+export function createSweep(
+  pass: () => Promise<string[]>,
+  log: { warn(message: string): void },
+): () => Promise<void> {
+  let lastFailed = false;
+  return async () => {
+    if (lastFailed) {
+      lastFailed = false;
+      return;
+    }
+    try {
+      const ids = await pass();
+      if (ids.length > 0) log.warn(`marked ${ids.length} run(s) interrupted: their server stopped`);
+    } catch (error) {
+      lastFailed = true;
+      log.warn(`interrupted-run sweep failed: ${(error as Error).message}`);
+    }
+  };
+}
+
 /** Which of `runIds` a cancel was recorded for (Run.cancelRequestedAt), on any instance. */
 export async function cancelRequestedRuns(
   prisma: PrismaClient,

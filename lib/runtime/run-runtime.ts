@@ -11,6 +11,7 @@ import { createActiveRuns } from "@/lib/runs/active-runs";
 import { createMemoryEventLog } from "@/lib/runs/memory-event-log";
 import {
   cancelRequestedRuns,
+  createSweep,
   heartbeatRuns,
   markStaleRunsInterrupted,
 } from "@/lib/runs/recover-runs";
@@ -46,21 +47,21 @@ export async function buildRuns(args: {
     await activeRuns.idle();
   });
 
-  const recover = (staleAfterMs?: number) =>
-    markStaleRunsInterrupted({
-      prisma: db.prisma,
-      eventLog,
-      activeRunIds: activeRuns.ids(),
-      staleAfterMs,
-    })
-      .then((ids) => {
-        if (ids.length > 0)
-          log.warn(`marked ${ids.length} run(s) interrupted: their server stopped`);
-      })
-      .catch((e: unknown) => log.warn(`interrupted-run sweep failed: ${(e as Error).message}`));
+  const sweep = (staleAfterMs?: number) =>
+    createSweep(
+      () =>
+        markStaleRunsInterrupted({
+          prisma: db.prisma,
+          eventLog,
+          activeRunIds: activeRuns.ids(),
+          staleAfterMs,
+        }),
+      log,
+    );
   // An embedded database belongs to this one process, so every run it left running at start-up
   // died with the previous process: say so now, not after the heartbeat goes stale.
-  await recover(db.kind === "pglite" ? 0 : undefined);
+  await sweep(db.kind === "pglite" ? 0 : undefined)();
+  const recover = sweep();
   const recovery = setInterval(() => void recover(), 30_000);
   recovery.unref?.();
   stack.defer("interrupted-run sweep", () => clearInterval(recovery));
