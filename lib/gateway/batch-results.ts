@@ -1,5 +1,5 @@
 import "server-only";
-import { emptyUsage, foldUsage, type TokenUsage, type WireUsage } from "@/lib/llm/usage";
+import { addUsage, emptyUsage, foldUsage, type TokenUsage, type WireUsage } from "@/lib/llm/usage";
 import { callCostUsd } from "@/lib/spend";
 import type { CallSpend } from "./call-spend";
 
@@ -50,7 +50,7 @@ export class BatchUsageScan {
     const one = emptyUsage();
     foldUsage(one, message.usage);
     const sum = this.byModel.get(message.model) ?? emptyUsage();
-    for (const k of Object.keys(sum) as (keyof TokenUsage)[]) sum[k] += one[k];
+    addUsage(sum, one);
     this.byModel.set(message.model, sum);
   }
 
@@ -60,27 +60,16 @@ export class BatchUsageScan {
    */
   spend(): (CallSpend & { model: string | null }) | null {
     if (this.byModel.size === 0) return null;
-    const total: CallSpend & { model: string | null } = {
-      model: null,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheWrite5mTokens: 0,
-      cacheWrite1hTokens: 0,
-      cacheReadTokens: 0,
-      costUsd: 0,
-      savedUsd: 0,
-    };
+    const total = emptyUsage();
+    let model: string | null = null;
     let most = -1;
-    for (const [model, usage] of this.byModel) {
+    let costUsd = 0;
+    for (const [name, usage] of this.byModel) {
       const tokens = usage.inputTokens + usage.outputTokens;
-      if (tokens > most) [most, total.model] = [tokens, model];
-      total.inputTokens += usage.inputTokens;
-      total.outputTokens += usage.outputTokens;
-      total.cacheWrite5mTokens += usage.cacheWrite5mTokens;
-      total.cacheWrite1hTokens += usage.cacheWrite1hTokens;
-      total.cacheReadTokens += usage.cacheReadTokens;
-      total.costUsd += callCostUsd(model, usage, { batch: true });
+      if (tokens > most) [most, model] = [tokens, name];
+      addUsage(total, usage);
+      costUsd += callCostUsd(name, usage, { batch: true });
     }
-    return total;
+    return { model, ...total, costUsd, savedUsd: 0 };
   }
 }

@@ -58,6 +58,15 @@ export function foldUsage(into: TokenUsage, wire: WireUsage | null | undefined):
   }
 }
 
+/** Adds `more` to `into`, class by class (the usage of several calls). */
+export function addUsage(into: TokenUsage, more: TokenUsage): void {
+  into.inputTokens += more.inputTokens;
+  into.outputTokens += more.outputTokens;
+  into.cacheWrite5mTokens += more.cacheWrite5mTokens;
+  into.cacheWrite1hTokens += more.cacheWrite1hTokens;
+  into.cacheReadTokens += more.cacheReadTokens;
+}
+
 /** Cache-write tokens of both TTLs. */
 export const cacheWriteTokens = (u: TokenUsage): number =>
   u.cacheWrite5mTokens + u.cacheWrite1hTokens;

@@ -1,7 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { logger } from "@/lib/log";
 import type { RunRuntime } from "./runtime-types";
 
 /**
@@ -28,11 +27,9 @@ export async function cancelRun(args: {
     data: { cancelRequestedAt: new Date() },
   });
   await args.runtime.activeRuns.cancel(args.runId).catch((error: unknown) => {
-    logger
-      .child("runs")
-      .warn(
-        `cancel of ${args.runId} not broadcast (${(error as Error).message}); it lands by poll`,
-      );
+    args.runtime.log.warn(
+      `cancel of ${args.runId} not broadcast (${(error as Error).message}); it lands by poll`,
+    );
   });
   return { status: "cancelling" };
 }
