@@ -101,7 +101,7 @@ export class EntryStore {
     if (row === null) return { kind: "none" };
     const now = this.#o.now();
     if (row.expiresAt !== null && row.expiresAt.getTime() <= now) {
-      this.background(this.#o.l2.delete(key));
+      this.background(this.#o.l2.delete(key, { hmac: row.hmac }));
       return { kind: "none" };
     }
     const signed = { key, tenant, model, response: row.response };
@@ -111,7 +111,7 @@ export class EntryStore {
         teamId: tenant,
         model,
       });
-      this.background(this.#o.l2.delete(key));
+      this.background(this.#o.l2.delete(key, { hmac: row.hmac }));
       return { kind: "tampered" };
     }
     try {

@@ -54,8 +54,12 @@ export interface L2Store {
    * sees every write, e.g. the one process on embedded PGlite). @default always true
    */
   mayContain?(key: string): boolean;
-  /** Deletes the row for key; a missing row is not an error. */
-  delete(key: string): Promise<void>;
+  /**
+   * Deletes the row for key; a missing row is not an error. With `only.hmac`, only the row that
+   * still carries that signature: a bad row found on read must not take with it the fresh row a
+   * recomputed answer wrote meanwhile (the delete runs in the background, on another connection).
+   */
+  delete(key: string, only?: { hmac: string }): Promise<void>;
   /** Records hits: hitCount + hits (default 1) and lastHitAt = at; a missing row is not an error. */
   touch(key: string, at: Date, hits?: number): Promise<void>;
 }

@@ -112,8 +112,10 @@ export function createPrismaL2Store(
       });
     },
 
-    async delete(key) {
-      await guard("write", () => prisma.cacheEntry.deleteMany({ where: { key } }));
+    async delete(key, only) {
+      await guard("write", () =>
+        prisma.cacheEntry.deleteMany({ where: { key, ...(only && { hmac: only.hmac }) } }),
+      );
     },
 
     async touch(key, at, hits = 1) {

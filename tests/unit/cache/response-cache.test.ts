@@ -137,6 +137,35 @@ describe("ResponseCache", () => {
     expect(l2.rows.get(row.key)?.response).not.toContain("tampered!!");
   });
 
+  it("keeps the recomputed row when the tampered row's delete lands after it", async () => {
+    const { cache, l1, l2, call, computes } = setup();
+    await call();
+    await cache.idle();
+    l1.clear();
+    const row = [...l2.rows.values()][0];
+    if (row === undefined) throw new Error("no row");
+    row.hmac = "0".repeat(64);
+    // The delete is slow (another connection, a loaded database): the answer is recomputed and
+    // its row written before the delete of the bad row reaches the store.
+    const put = l2.put.bind(l2);
+    const slowDelete = l2.delete.bind(l2);
+    const written = deferred<void>();
+    l2.put = async (entry) => {
+      await put(entry);
+      written.resolve();
+    };
+    l2.delete = async (key, only) => {
+      await written.promise;
+      await slowDelete(key, only);
+    };
+
+    expect((await call()).statuses).toEqual(["miss"]);
+    await cache.idle();
+    l1.clear();
+    expect((await call()).statuses).toEqual(["hit-db"]);
+    expect(computes()).toBe(2);
+  });
+
   it("rejects a row moved to another tenant's key", async () => {
     const { cache, l1, l2, call } = setup();
     await call({ teamId: "team_a" });
