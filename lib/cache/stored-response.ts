@@ -1,4 +1,4 @@
-import { randomFillSync } from "node:crypto";
+import { randomChars } from "@/lib/random-pool";
 import { AppError } from "@/lib/errors";
 
 /** How the upstream answered: a Server-Sent Events stream, or one JSON body. */
@@ -63,21 +63,7 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 export function freshMessageId(like: string): string {
   const prefixEnd = like.lastIndexOf("_") + 1;
   const length = Math.max(like.length - prefixEnd, 8);
-  let tail = "";
-  for (let i = 0; i < length; i++) tail += ALPHABET[randomByte() % ALPHABET.length];
-  return like.slice(0, prefixEnd) + tail;
-}
-
-// Random bytes drawn from a pool refilled 4 KiB at a time: a randomBytes() call per id was a
-// tenth of a cache hit's cost. The ids need to be unique, not secret.
-const pool = Buffer.alloc(4096);
-let poolAt = pool.length;
-function randomByte(): number {
-  if (poolAt === pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  return pool[poolAt++]!;
+  return like.slice(0, prefixEnd) + randomChars(length, ALPHABET);
 }
 
 /** The stored body with a fresh message id in place of the source's, and the source id. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { randomChars } from "@/lib/random-pool";
 
 // The API's ids look like `req_011CSHoEeqs5C35K2UUqR7Fy`: a prefix and 24 base58 characters.
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -11,12 +11,7 @@ const LENGTH = 24;
  * Answers that came from the upstream keep the upstream's own id.
  */
 export function newRequestId(): string {
-  const bytes = randomBytes(LENGTH);
-  let id = "req_";
-  // 256 % 58 leaves a slight bias toward the first characters: harmless for an id that only
-  // needs to be unique, not uniform.
-  for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length];
-  return id;
+  return `req_${randomChars(LENGTH, ALPHABET)}`;
 }
 
 /** Whether a string looks like a request id (the API's or ours), for validating filters. */
