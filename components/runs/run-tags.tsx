@@ -14,13 +14,13 @@ export function TagList(props: { tags: readonly string[]; testId?: string; linke
     <ul className="flex min-w-0 flex-wrap gap-1.5" aria-label="Tags" data-testid={props.testId}>
       {props.tags.map((tag) => {
         const chip =
-          "inline-flex max-w-full items-center truncate rounded-full bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-800 ring-1 ring-inset ring-sky-200";
+          "inline-flex max-w-full items-center truncate rounded-full bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-700 ring-1 ring-inset ring-sky-200";
         return (
           <li key={tag} className="min-w-0" data-testid="tag" data-tag={tag}>
             {props.linked ? (
               <Link
                 href={`/runs?tag=${encodeURIComponent(tag)}`}
-                className={`${chip} hover:bg-sky-100`}
+                className={`${chip} hover:underline`}
                 title={`Runs tagged ${tag}`}
               >
                 #{tag}
