@@ -3,6 +3,7 @@ import type { RunSummary } from "@/lib/runs/run-view";
 import { Badge } from "@/components/ui/badge";
 import { formatCount, formatMs, formatUsd } from "@/lib/query/format";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TagList } from "./run-tags";
 import { StatusBadge } from "./status-badge";
 
 export function HistoryRow({ run }: { run: RunSummary }) {
@@ -29,6 +30,11 @@ export function HistoryRow({ run }: { run: RunSummary }) {
         >
           {run.title}
         </p>
+        {run.tags.length > 0 ? (
+          <div className="mt-1">
+            <TagList tags={run.tags} testId="history-tags" />
+          </div>
+        ) : null}
         {run.titled ? (
           <p
             className="mt-0.5 line-clamp-2 text-sm text-slate-700 group-hover:text-slate-950"

@@ -7,9 +7,13 @@ import type { RunMode } from "@/lib/runs/run-view";
 import { useAgents } from "@/lib/query/agents";
 import { errorMessage } from "@/lib/query/fetch-json";
 import { buildRunInput, type ComposerChoices, composerProblem } from "@/lib/query/run-input";
+import type { ComposerPrefill } from "@/lib/query/run-prefill";
 import { type CacheMode, useCreateRun } from "@/lib/query/runs";
+import { templatePrefill } from "@/lib/query/templates";
+import type { TemplateView } from "@/lib/templates/template-view";
 import { Card } from "@/components/ui/card";
 import { ComposerAgents } from "./composer-agents";
+import { ComposerTemplateNote, ComposerTemplates } from "./composer-templates";
 import { type ComposerSource, ComposerSourceNote, useComposerSource } from "./composer-source";
 import { ChainOrder, DagEditor, ModePicker } from "./composer-plan";
 import { SubmitBar, TaskField } from "./composer-task";
@@ -31,13 +35,32 @@ function toggled(list: readonly string[], id: string, on: boolean): string[] {
   return on ? [...rest, id] : rest;
 }
 
+/** A saved template loaded into the composer; `load` counts loads, so loading again resets it. */
+interface LoadedTemplate {
+  id: string;
+  name: string;
+  cacheMode: CacheMode;
+  prefill: ComposerPrefill;
+  load: number;
+}
+
 /**
  * Pick agents, a mode and a task; Run creates the run and opens its live view. With `fromRunId`
- * ("Open in composer" on a run), it starts from that run's mode, task, agents and DAG.
+ * ("Open in composer" on a run), it starts from that run's mode, task, agents and DAG; loading a
+ * saved template starts it over from the template.
  */
 export function RunComposer({ fromRunId }: { fromRunId?: string }) {
   const agents = useAgents();
   const source = useComposerSource(fromRunId, agents.data);
+  const [template, setTemplate] = useState<LoadedTemplate | null>(null);
+  const loadTemplate = (t: TemplateView) =>
+    setTemplate((previous) => ({
+      id: t.id,
+      name: t.name,
+      cacheMode: t.cacheMode,
+      prefill: templatePrefill(t, agents.data ?? []),
+      load: (previous?.load ?? 0) + 1,
+    }));
   if (source.state === "loading") {
     return (
       <Card className="p-5" data-testid="run-composer-loading">
@@ -48,9 +71,17 @@ export function RunComposer({ fromRunId }: { fromRunId?: string }) {
   // Keyed: the form's state starts from the prefill once it has loaded.
   return (
     <ComposerForm
-      key={source.state === "ready" ? `from-${fromRunId}` : "blank"}
+      key={
+        template
+          ? `template-${template.load}`
+          : source.state === "ready"
+            ? `from-${fromRunId}`
+            : "blank"
+      }
       agents={agents}
       source={source}
+      template={template}
+      onLoadTemplate={loadTemplate}
     />
   );
 }
@@ -76,20 +107,33 @@ function useSubmitRun(choices: ComposerChoices) {
   return { onSubmit, error, pending: createRun.isPending };
 }
 
+/** Where the composer's choices came from: a loaded template, else the run it was opened from. */
+function StartingPointNote(props: { template: LoadedTemplate | null; source: ComposerSource }) {
+  return props.template ? (
+    <ComposerTemplateNote name={props.template.name} notes={props.template.prefill.notes} />
+  ) : (
+    <ComposerSourceNote source={props.source} />
+  );
+}
+
 function ComposerForm({
   agents,
   source,
+  template,
+  onLoadTemplate,
 }: {
   agents: ReturnType<typeof useAgents>;
   source: ComposerSource;
+  template: LoadedTemplate | null;
+  onLoadTemplate: (template: TemplateView) => void;
 }) {
-  const initial = source.state === "ready" ? source.prefill : null;
+  const initial = template?.prefill ?? (source.state === "ready" ? source.prefill : null);
   const [selected, setSelected] = useState<string[]>(initial?.selected ?? []);
   const [mode, setMode] = useState<RunMode>(initial?.mode ?? "parallel");
   const [deps, setDeps] = useState<Record<string, string[]>>(initial?.deps ?? {});
   const [inputs, setInputs] = useState<Record<string, string>>(initial?.inputs ?? {});
   const [task, setTask] = useState(initial?.task ?? "");
-  const [cacheMode, setCacheMode] = useState<CacheMode>("default");
+  const [cacheMode, setCacheMode] = useState<CacheMode>(template?.cacheMode ?? "default");
 
   const byId = new Map((agents.data ?? []).map((a) => [a.id, a] as const));
   const chosen = selected.map((id) => byId.get(id)).filter((a): a is AgentView => Boolean(a));
@@ -113,7 +157,8 @@ function ComposerForm({
         <h2 id="composer-heading" className="text-lg font-semibold tracking-tight">
           New run
         </h2>
-        <ComposerSourceNote source={source} />
+        <StartingPointNote template={template} source={source} />
+        <ComposerTemplates choices={choices} loadedId={template?.id} onLoad={onLoadTemplate} />
         <div className="mt-4 grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)]">
           <div className="min-w-0 space-y-5">
             <ComposerAgents agents={agents} selected={selected} onToggle={toggle} />

@@ -17,6 +17,7 @@ import { useToast } from "@/components/ui/toast";
 import { useNow } from "@/components/ui/use-now";
 import { RetryFailedButton } from "./retry-failed-button";
 import { RunManageActions } from "./run-manage-actions";
+import { RunTags } from "./run-tags";
 import { RunTitle } from "./run-title";
 import { StatusBadge } from "./status-badge";
 
@@ -160,6 +161,9 @@ export function RunHeader({ run }: { run: LiveRun }) {
               <Badge tone="amber" data-testid="run-connection" role="status">
                 reconnecting…
               </Badge>
+            ) : null}
+            {run.title !== null ? (
+              <RunTags key={run.tags.join(",")} runId={run.id} tags={run.tags} />
             ) : null}
           </div>
           <p className="mt-1 break-all font-mono text-xs text-slate-600">

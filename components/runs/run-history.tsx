@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 import { RUN_STATUSES } from "@/lib/runs/status";
 import { useAgents } from "@/lib/query/agents";
 import { errorMessage } from "@/lib/query/fetch-json";
+import { useRunTags } from "@/lib/query/run-manage";
 import { type RunFilters, useRunHistory } from "@/lib/query/runs";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -25,6 +26,34 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+/** The team's tags, most used first; the one in the URL is shown even when no run carries it. */
+function TagFilter({ tag, onTag }: { tag: string; onTag: (tag: string) => void }) {
+  const tags = useRunTags();
+  const options = (tags.data ?? []).map((t) => t.tag);
+  if (tag && !options.includes(tag)) options.unshift(tag);
+  return (
+    <div>
+      <label htmlFor="history-tag" className="sr-only">
+        Tag
+      </label>
+      <select
+        id="history-tag"
+        className={inputClass}
+        value={tag}
+        onChange={(e) => onTag(e.target.value)}
+        data-testid="history-tag"
+      >
+        <option value="">All tags</option>
+        {options.map((t) => (
+          <option key={t} value={t}>
+            #{t}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function HistoryFilters(props: {
   text: string;
   onText: (text: string) => void;
@@ -32,15 +61,17 @@ function HistoryFilters(props: {
   onStatus: (status: RunFilters["status"]) => void;
   agent: string;
   onAgent: (agent: string) => void;
+  tag: string;
+  onTag: (tag: string) => void;
 }) {
   const agents = useAgents();
-  const { text, status, agent } = props;
+  const { text, status, agent, tag } = props;
   const setText = props.onText;
   const setStatus = props.onStatus;
   const setAgent = props.onAgent;
   return (
     <div
-      className="grid gap-3 border-b border-slate-100 p-3 sm:grid-cols-[1fr_auto_auto]"
+      className="grid gap-3 border-b border-slate-100 p-3 sm:grid-cols-[minmax(0,1fr)_auto_auto_auto]"
       role="search"
     >
       <div>
@@ -95,6 +126,7 @@ function HistoryFilters(props: {
           ))}
         </select>
       </div>
+      <TagFilter tag={tag} onTag={props.onTag} />
     </div>
   );
 }
@@ -102,7 +134,7 @@ function HistoryFilters(props: {
 function HistoryList({ filters }: { filters: RunFilters }) {
   const history = useRunHistory(filters);
   const runs = history.data?.pages.flatMap((p) => p.runs) ?? [];
-  const filtered = Boolean(filters.status || filters.agent || filters.q);
+  const filtered = Boolean(filters.status || filters.agent || filters.tag || filters.q);
   return (
     <>
       {history.isPending ? (
@@ -158,7 +190,7 @@ function HistoryList({ filters }: { filters: RunFilters }) {
 }
 
 /**
- * The history's filters live in the URL (?q=&status=&agent=), so a reload or a shared link keeps
+ * The history's filters live in the URL (?q=&status=&agent=&tag=), so a reload or a shared link keeps
  * them; the search box writes q once typing pauses.
  */
 function useUrlFilters() {
@@ -166,6 +198,7 @@ function useUrlFilters() {
   const params = useSearchParams();
   const status = (params.get("status") ?? "") as RunFilters["status"];
   const agent = params.get("agent") ?? "";
+  const tag = params.get("tag") ?? "";
   const urlQ = params.get("q") ?? "";
   const [text, setText] = useState(urlQ);
   const q = useDebounced(text.trim(), SEARCH_DEBOUNCE_MS);
@@ -190,12 +223,15 @@ function useUrlFilters() {
     setStatus: (value: RunFilters["status"]) => replace({ status: value ?? "" }),
     agent,
     setAgent: (value: string) => replace({ agent: value }),
-    filters: { status, agent, q: urlQ },
+    tag,
+    setTag: (value: string) => replace({ tag: value }),
+    filters: { status, agent, tag, q: urlQ },
   };
 }
 
 export function RunHistory() {
-  const { text, setText, status, setStatus, agent, setAgent, filters } = useUrlFilters();
+  const { text, setText, status, setStatus, agent, setAgent, tag, setTag, filters } =
+    useUrlFilters();
   return (
     <section aria-labelledby="history-heading" className="space-y-4" data-testid="run-history">
       <h2 id="history-heading" className="text-lg font-semibold tracking-tight">
@@ -210,6 +246,8 @@ export function RunHistory() {
             onStatus={setStatus}
             agent={agent}
             onAgent={setAgent}
+            tag={tag}
+            onTag={setTag}
           />
           <HistoryList filters={filters} />
         </Card>

@@ -13,6 +13,15 @@ interface MemberActions {
   onRemove: (id: string) => Promise<void>;
 }
 
+/** A cell's name, shown only where the row is a card (the table's header is hidden there). */
+function CardLabel({ children }: { children: string }) {
+  return (
+    <span className="text-xs font-medium uppercase tracking-wide text-slate-600 sm:hidden">
+      {children}
+    </span>
+  );
+}
+
 /** One member; an owner may change the role or remove them (or leave, on their own row). */
 function MemberRow({
   member: m,
@@ -24,13 +33,19 @@ function MemberRow({
   const isOwner = me.role === "owner";
   const self = m.user.id === me.user.id;
   return (
-    <tr data-testid="member-row" data-email={m.user.email}>
-      <td className="py-2 pr-4 font-medium text-slate-900">
+    // Below `sm` each row is a card: cells stack, and a small label names the ones a header named.
+    <tr
+      data-testid="member-row"
+      data-email={m.user.email}
+      className="max-sm:flex max-sm:flex-col max-sm:gap-1.5 max-sm:rounded-lg max-sm:border max-sm:border-slate-200 max-sm:p-3"
+    >
+      <td className="py-2 pr-4 font-medium text-slate-900 max-sm:p-0">
         {m.user.name}
         {self ? <span className="ml-1 text-xs font-normal text-slate-600">(you)</span> : null}
       </td>
-      <td className="py-2 pr-4 text-slate-600">{m.user.email}</td>
-      <td className="py-2 pr-4">
+      <td className="break-all py-2 pr-4 text-slate-600 max-sm:p-0">{m.user.email}</td>
+      <td className="py-2 pr-4 max-sm:flex max-sm:items-center max-sm:gap-2 max-sm:p-0">
+        <CardLabel>Role</CardLabel>
         {isOwner ? (
           <select
             aria-label={`Role of ${m.user.name}`}
@@ -48,9 +63,11 @@ function MemberRow({
           <span className="capitalize">{m.role}</span>
         )}
       </td>
-      <td className="py-2 pr-4 text-slate-600">{formatDate(m.joinedAt)}</td>
+      <td className="py-2 pr-4 text-slate-600 max-sm:p-0">
+        <CardLabel>Joined</CardLabel> {formatDate(m.joinedAt)}
+      </td>
       {isOwner ? (
-        <td className="py-2 text-right">
+        <td className="py-2 text-right max-sm:pt-1 max-sm:text-left">
           <ConfirmButton
             title={self ? "Leave the team?" : `Remove ${m.user.name}?`}
             message={
@@ -71,7 +88,10 @@ function MemberRow({
   );
 }
 
-/** The team's members; the actions column only for an owner. */
+/**
+ * The team's members; the actions column only for an owner. A table from `sm` up (scrolling
+ * inside its box if it must); below, one card per member, so a phone never scrolls sideways.
+ */
 export function MembersTable({
   members,
   me,
@@ -82,13 +102,16 @@ export function MembersTable({
   const isOwner = me.role === "owner";
   return (
     <div
-      className="relative overflow-x-auto"
+      className="relative sm:overflow-x-auto"
       tabIndex={0}
       role="region"
-      aria-label="Members (scrolls sideways)"
+      aria-label="Members (scrolls sideways on narrow screens)"
     >
-      <table className="w-full min-w-[36rem] text-left text-sm" data-testid="members-table">
-        <thead className="text-xs uppercase tracking-wide text-slate-600">
+      <table
+        className="w-full text-left text-sm max-sm:block sm:min-w-[36rem]"
+        data-testid="members-table"
+      >
+        <thead className="text-xs uppercase tracking-wide text-slate-600 max-sm:sr-only">
           <tr>
             <HeaderCell>Name</HeaderCell>
             <HeaderCell>Email</HeaderCell>
@@ -101,7 +124,7 @@ export function MembersTable({
             ) : null}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100 max-sm:block max-sm:space-y-3 max-sm:divide-y-0">
           {members.map((m) => (
             <MemberRow
               key={m.id}

@@ -23,7 +23,7 @@ export interface ComposerChoices {
 }
 
 /** The key of the DAG step an agent makes. */
-const stepKeyOf = (choices: ComposerChoices, agent: Pick<AgentView, "id" | "name">) =>
+export const stepKeyOf = (choices: ComposerChoices, agent: Pick<AgentView, "id" | "name">) =>
   choices.keys?.[agent.id] ?? agent.name;
 
 export type ComposerResult = { ok: true; input: CreateRunInput } | { ok: false; problem: string };

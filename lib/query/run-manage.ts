@@ -23,6 +23,42 @@ export function useRenameRun(id: string) {
   });
 }
 
+/** Replaces a run's tags; the server lowercases them, drops duplicates, and refuses bad ones. */
+export function useTagRun(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (tags: string[]) =>
+      postJson<{ run: { id: string; title: string; titled: boolean; tags: string[] } }>(
+        runUrl(id),
+        { tags },
+        { method: "PATCH" },
+      ),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ["runs", "history"] }),
+        client.invalidateQueries({ queryKey: ["runs", "tags"] }),
+      ]),
+  });
+}
+
+/** The tags the team's runs carry, most used first (the history's tag filter). */
+export function useRunTags() {
+  return useQuery({
+    queryKey: ["runs", "tags"],
+    queryFn: async ({ signal }) =>
+      (await fetchJson<{ tags: { tag: string; runs: number }[] }>("/api/runs/tags", { signal }))
+        .tags,
+  });
+}
+
+/** "Bug, API  v2" → ["bug", "api", "v2"]: tags typed in one box, split on commas and spaces. */
+export function parseTagText(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+}
+
 /** Deletes a finished run (owners and admins). */
 export function useDeleteRun(id: string) {
   const client = useQueryClient();

@@ -4,7 +4,7 @@
  * (tests/unit/query/run-prefill.test.ts).
  */
 import type { AgentView } from "@/lib/agents/agent-view";
-import type { RunDetail, RunMode } from "@/lib/runs/run-view";
+import type { RunDetail, RunMode, RunStepView } from "@/lib/runs/run-view";
 
 export interface ComposerPrefill {
   mode: RunMode;
@@ -27,7 +27,12 @@ export interface ComposerPrefill {
  * step of an agent already used, since the composer holds one step per agent.
  */
 export function composerPrefill(
-  run: Pick<RunDetail, "mode" | "task" | "steps">,
+  run: Pick<RunDetail, "mode" | "task"> & {
+    steps: readonly Pick<
+      RunStepView,
+      "key" | "position" | "agentId" | "agentName" | "dependsOn" | "input"
+    >[];
+  },
   agents: readonly Pick<AgentView, "id" | "name">[],
 ): ComposerPrefill {
   const live = new Map(agents.map((a) => [a.id, a] as const));

@@ -71,6 +71,8 @@ export interface LiveRun {
   title: string | null;
   /** The team named it. */
   titled: boolean;
+  /** The run's tags; [] until the stored run loads. */
+  tags: string[];
   status: RunStatus;
   rerunOfId: string | null;
   errorMessage: string | null;
@@ -101,6 +103,7 @@ export function initialRunState(id: string): LiveRun {
     task: null,
     title: null,
     titled: false,
+    tags: [],
     status: "queued",
     rerunOfId: null,
     errorMessage: null,
@@ -126,6 +129,7 @@ function fromDetail(state: LiveRun, run: RunDetail): LiveRun {
     task: run.task,
     title: run.title,
     titled: run.titled,
+    tags: run.tags,
     status: run.status,
     rerunOfId: run.rerunOfId,
     errorMessage: run.errorMessage,
@@ -259,6 +263,7 @@ export function runReducer(state: LiveRun, action: RunAction): LiveRun {
         task: action.run.task,
         title: action.run.title,
         titled: action.run.titled,
+        tags: action.run.tags,
         mode: action.run.mode,
         createdAt: action.run.createdAt,
       };

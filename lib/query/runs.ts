@@ -26,6 +26,7 @@ export type CreateRunInput =
 export interface RunFilters {
   status?: RunStatus | "";
   agent?: string;
+  tag?: string;
   q?: string;
 }
 
@@ -51,6 +52,7 @@ export function useRunHistory(filters: RunFilters) {
       const params = new URLSearchParams({ limit: String(HISTORY_PAGE_SIZE) });
       if (filters.status) params.set("status", filters.status);
       if (filters.agent) params.set("agent", filters.agent);
+      if (filters.tag) params.set("tag", filters.tag);
       if (filters.q) params.set("q", filters.q);
       if (pageParam) params.set("cursor", pageParam);
       return fetchJson<RunPage>(`/api/runs?${params}`, { signal });

@@ -56,6 +56,7 @@ export function runToMarkdown(run: RunDetail): string {
     "",
     `- Status: ${run.status}`,
     `- Mode: ${run.mode}`,
+    ...(run.tags.length ? [`- Tags: ${run.tags.join(", ")}`] : []),
     `- Created: ${run.createdAt}`,
     `- Latency: ${run.latencyMs === null ? "—" : `${run.latencyMs} ms`}`,
     `- Tokens: ${run.inputTokens} in, ${run.outputTokens} out`,

@@ -1,11 +1,12 @@
 export { cancelRun } from "./cancel-run";
-export { getRunDetail, getRunStats, listRuns } from "./queries";
+export { getRunDetail, getRunStats, listRunTags, listRuns } from "./queries";
 export { rerunRun, rerunRunSchema } from "./rerun";
 export { runEventStream } from "./run-event-stream";
 export { listRunsSchema, runStatsSchema, startRunSchema } from "./run-schema";
 export type * from "./run-view";
 export { startRun } from "./start-run";
 export type { RunStreamEvent } from "./stream-events";
-export { deleteRun, renameRun, updateRunSchema } from "./manage-run";
+export { deleteRun, updateRun, updateRunSchema } from "./manage-run";
+export { MAX_TAG_CHARS, MAX_TAGS_PER_RUN, tagSchema, tagsSchema } from "./run-tags";
 export { RUN_EXPORT_FORMATS, runExportResponse } from "./export-run";
 export { getRunTrace } from "./step-trace";

@@ -2,14 +2,24 @@ import "server-only";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { tagsSchema } from "./run-tags";
 import { MAX_TITLE_CHARS, runTitle } from "./run-title";
 
 export const updateRunSchema = z
   .object({
     /** A name for the run; empty or null goes back to the task's first words. */
-    title: z.string().max(MAX_TITLE_CHARS, `at most ${MAX_TITLE_CHARS} characters`).nullable(),
+    title: z
+      .string()
+      .max(MAX_TITLE_CHARS, `at most ${MAX_TITLE_CHARS} characters`)
+      .nullable()
+      .optional(),
+    /** The run's tags, all of them (replaces the previous set); [] removes every tag. */
+    tags: tagsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.title !== undefined || input.tags !== undefined, {
+    message: "send a title, tags or both",
+  });
 
 export type UpdateRunInput = z.infer<typeof updateRunSchema>;
 
@@ -22,16 +32,30 @@ async function findRunOrThrow(prisma: PrismaClient, where: { teamId: string; id:
   return run;
 }
 
-/** Renames a run of the team; returns its id and the title it now shows. */
-export async function renameRun(
+/**
+ * Renames and/or re-tags a run of the team (a field left out stays as it is); returns its id,
+ * the title it now shows and its tags.
+ */
+export async function updateRun(
   prisma: PrismaClient,
   where: { teamId: string; id: string },
   input: UpdateRunInput,
-): Promise<{ id: string; title: string; titled: boolean }> {
+): Promise<{ id: string; title: string; titled: boolean; tags: string[] }> {
   const run = await findRunOrThrow(prisma, where);
-  const title = input.title?.trim() ? input.title.trim() : null;
-  await prisma.run.update({ where: { id: run.id }, data: { title } });
-  return { id: run.id, title: runTitle({ title, task: run.task }), titled: title !== null };
+  const data: { title?: string | null; tags?: string[] } = {};
+  if (input.title !== undefined) data.title = input.title?.trim() ? input.title.trim() : null;
+  if (input.tags !== undefined) data.tags = input.tags;
+  const saved = await prisma.run.update({
+    where: { id: run.id },
+    data,
+    select: { title: true, task: true, tags: true },
+  });
+  return {
+    id: run.id,
+    title: runTitle(saved),
+    titled: Boolean(saved.title?.trim()),
+    tags: saved.tags,
+  };
 }
 
 /**

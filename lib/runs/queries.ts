@@ -49,6 +49,7 @@ function summaryFields(run: RunRow) {
     id: run.id,
     title: runTitle(run),
     titled: Boolean(run.title?.trim()),
+    tags: run.tags,
     mode: run.mode,
     status: run.status,
     agentNames: steps.map((s) => s.agentName),
@@ -88,13 +89,17 @@ export async function getRunDetail(prisma: PrismaClient, where: { teamId: string
   return toRunDetail(await getRunRowOrThrow(prisma, where));
 }
 
-/** History, newest first, filtered by status, agent (id or name) and text in the task or outputs. */
+/**
+ * History, newest first, filtered by status, agent (id or name), tag and text in the task, title
+ * or outputs.
+ */
 export async function listRuns(
   prisma: PrismaClient,
   args: {
     teamId: string;
     status?: RunSummary["status"];
     agent?: string;
+    tag?: string;
     q?: string;
     cursor?: string;
     limit: number;
@@ -107,6 +112,7 @@ export async function listRuns(
     ...(args.agent
       ? { steps: { some: { OR: [{ agentId: args.agent }, { agentName: args.agent }] } } }
       : {}),
+    ...(args.tag ? { tags: { has: args.tag } } : {}),
     ...(q
       ? {
           OR: [
@@ -140,6 +146,19 @@ export async function listRuns(
     runs: page.map((run) => ({ ...summaryFields(run), taskPreview: run.task.slice(0, 300) })),
     nextCursor: rows.length > args.limit ? (page.at(-1)?.id ?? null) : null,
   };
+}
+
+/** The tags the team's runs carry, most used first, for the history's tag filter. */
+export async function listRunTags(
+  prisma: PrismaClient,
+  { teamId, limit = 100 }: { teamId: string; limit?: number },
+): Promise<{ tag: string; runs: number }[]> {
+  const rows = await prisma.$queryRaw<{ tag: string; runs: bigint }[]>`
+    SELECT t.tag, count(*) AS runs
+    FROM "Run", unnest("Run"."tags") AS t(tag)
+    WHERE "Run"."teamId" = ${teamId}
+    GROUP BY t.tag ORDER BY runs DESC, t.tag LIMIT ${limit}`;
+  return rows.map((r) => ({ tag: r.tag, runs: Number(r.runs) }));
 }
 
 /** Runs per day with outcomes and mean latency, for the history chart. Days without runs are included. */

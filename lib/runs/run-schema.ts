@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { tagSchema } from "./run-tags";
 import { RUN_STATUSES } from "./status";
 
 export const MAX_TASK_CHARS = 100_000;
@@ -63,6 +64,8 @@ export const listRunsSchema = z
   .object({
     status: z.enum(RUN_STATUSES).optional(),
     agent: id.optional(),
+    /** Runs carrying this tag. */
+    tag: tagSchema.optional(),
     q: z.string().max(200).optional(),
     cursor: id.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),

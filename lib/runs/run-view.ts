@@ -55,6 +55,8 @@ export interface RunSummary {
   title: string;
   /** True when the team named it (title is not the default). */
   titled: boolean;
+  /** Short lowercase labels, in the order they were given. */
+  tags: string[];
   mode: RunMode;
   /** The first 300 characters of the task. */
   taskPreview: string;

@@ -93,6 +93,25 @@ for (const viewport of VIEWPORTS) {
       agents: agents.slice(0, 3).map((a) => a.id),
     });
     expect(await waitForRun(page.request, runId)).toBe("succeeded");
+    // Tags on the run (its header and history row) and a saved template (the composer's band),
+    // so the pages below are checked with them; a template with a deleted agent shows its note.
+    const tagged = await page.request.patch(`/api/runs/${runId}`, {
+      data: { tags: ["rollout", "q3-planning", "needs-review"] },
+    });
+    expect(tagged.status()).toBe(200);
+    const template = await page.request.post("/api/templates", {
+      data: {
+        name: "Rollout review",
+        mode: "dag",
+        task: "Weigh the rollout plans.",
+        steps: [
+          { key: "a", agent: agents[0]!.id },
+          { key: "b", agent: agents[1]!.id, dependsOn: ["a"] },
+        ],
+      },
+    });
+    expect(template.status(), await template.text()).toBe(201);
+    const templateId = ((await template.json()) as { template: { id: string } }).template.id;
     await page.setViewportSize(viewport);
     const pages = [
       { path: "/", ready: "home-signed-in", shot: "home" },
@@ -117,7 +136,25 @@ for (const viewport of VIEWPORTS) {
           fullPage: true,
         });
       }
+      await settle(page, "/runs?tag=rollout", "history-tags");
+      await page.getByTestId("template-select").selectOption(templateId);
+      await page.getByTestId("template-load").click();
+      await expect(page.getByTestId("composer-template-source")).toBeVisible();
+      await expect(page.getByTestId("dag-editor")).toBeVisible();
+      expect(await seriousViolations(page), `axe on a loaded template (${scheme})`).toEqual([]);
+      expect(await overflow(page), "sideways overflow on a loaded template").toBe("");
+      await page.screenshot({
+        path: `test-results/screenshots/runs-template-${viewport.name}-${scheme}.png`,
+        fullPage: true,
+      });
+
       await settle(page, `/runs/${runId}`, "step-grid");
+      await page.getByTestId("run-tags-edit").click();
+      await expect(page.getByTestId("run-tags-input")).toBeFocused();
+      expect(await seriousViolations(page), `axe on the tag editor (${scheme})`).toEqual([]);
+      expect(await overflow(page), "sideways overflow on the tag editor").toBe("");
+      await page.keyboard.press("Escape");
+      await expect(page.getByTestId("run-tag-list")).toBeVisible();
       await page.getByTestId("run-view-compare").click();
       await expect(page.getByTestId("compare-view")).toBeVisible();
       expect(await seriousViolations(page), `axe on compare (${scheme})`).toEqual([]);

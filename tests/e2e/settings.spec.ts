@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures";
+import { signUpInvitedMember } from "./helpers";
 import { AuthPage } from "./pages/auth-page";
 import { CachePage } from "./pages/cache-page";
 import { SettingsPage } from "./pages/settings-page";
@@ -91,4 +92,56 @@ test("an invited member joins through the link and cannot open the cache", async
   await page.reload();
   await expect(settings.membersTable.getByTestId("member-row")).toHaveCount(2);
   await expect(page.getByTestId("invite-row")).toHaveCount(0);
+});
+
+test("on a 390 px phone the members are cards that fit, and the owner can still change a role", async ({
+  page,
+  browser,
+  account,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto("/settings");
+  const { context } = await signUpInvitedMember(page, browser);
+  await context.close();
+  const settings = new SettingsPage(page);
+  const rows = settings.membersTable.getByTestId("member-row");
+
+  // Desktop: a table with its header row.
+  await settings.goto();
+  await expect(rows).toHaveCount(2);
+  await expect(settings.membersTable.locator("thead")).toBeVisible();
+  expect(await rows.first().evaluate((el) => getComputedStyle(el).display)).toBe("table-row");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await settings.goto();
+  await expect(rows).toHaveCount(2);
+  // Cards: each row is a box of its own inside the screen, the header row only for screen readers.
+  for (const row of await rows.all()) {
+    expect(await row.evaluate((el) => getComputedStyle(el).display)).toBe("flex");
+    const box = (await row.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  }
+  await expect(settings.membersTable.locator("thead")).not.toBeInViewport();
+  expect(
+    await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ),
+  ).toBe(0);
+  const mine = settings.membersTable.locator(`[data-email="${account.email}"]`);
+  await expect(mine).toContainText("(you)");
+
+  // The owner's controls work on the card: make the member an admin.
+  const other = rows.filter({ hasNot: page.getByText("(you)") });
+  await other.getByTestId("member-role").selectOption("admin");
+  await expect
+    .poll(async () => {
+      const res = await page.request.get("/api/team/members");
+      const { members } = (await res.json()) as {
+        members: { role: string; user: { email: string } }[];
+      };
+      return members.find((m) => m.user.email !== account.email)?.role;
+    })
+    .toBe("admin");
+  await page.screenshot({ path: "test-results/screenshots/members-mobile.png", fullPage: true });
 });

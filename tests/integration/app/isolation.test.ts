@@ -36,6 +36,9 @@ interface TeamAIds {
   warmJobId: string;
   budgetId: string;
   auditId: string;
+  templateId: string;
+  /** A tag on A's run. */
+  tagMarker: string;
   /** nextCursor of A's cache entry listing (one entry a page), by sort. */
   cacheCursors: Record<CacheSort, string>;
   taskMarker: string;
@@ -198,6 +201,11 @@ const TABLE: Record<string, Entry> = {
         check: (r) => expect(r.json.runs).toEqual([]),
       },
       {
+        path: `/api/runs?tag=${a.tagMarker}`,
+        expect: "2xx",
+        check: (r) => expect(r.json.runs).toEqual([]),
+      },
+      {
         // Another team's run id is no cursor here: refused like any unknown cursor, so it can
         // neither page this team's runs by A's run's time nor tell A's ids from made-up ones.
         path: `/api/runs?cursor=${a.runId}`,
@@ -235,13 +243,52 @@ const TABLE: Record<string, Entry> = {
       },
     ],
   },
+  "GET /api/runs/tags": {
+    access: "user",
+    crossTeam: () => [
+      { path: "/api/runs/tags", expect: "2xx", check: (r) => expect(r.json.tags).toEqual([]) },
+    ],
+  },
+  "GET /api/templates": {
+    access: "user",
+    crossTeam: () => [
+      {
+        path: "/api/templates",
+        expect: "2xx",
+        check: (r) => expect(r.json.templates).toEqual([]),
+      },
+    ],
+  },
+  "POST /api/templates": {
+    access: "user",
+    crossTeam: (a) => [
+      // A's agent is no agent of B's: refused as unknown, naming the field.
+      {
+        path: "/api/templates",
+        body: { name: unique("b-tpl"), mode: "parallel", steps: [{ key: "s", agent: a.agentId }] },
+        expect: "4xx",
+        check: (r) => expect(r.json.error.field).toBe("steps.0.agent"),
+      },
+    ],
+  },
+  "GET /api/templates/:id": {
+    access: "user",
+    crossTeam: (a) => [{ path: `/api/templates/${a.templateId}`, expect: 404 }],
+  },
+  "DELETE /api/templates/:id": {
+    access: "user",
+    crossTeam: (a) => [{ path: `/api/templates/${a.templateId}`, expect: 404 }],
+  },
   "GET /api/runs/:id": {
     access: "user",
     crossTeam: (a) => [{ path: `/api/runs/${a.runId}`, expect: 404 }],
   },
   "PATCH /api/runs/:id": {
     access: "user",
-    crossTeam: (a) => [{ path: `/api/runs/${a.runId}`, body: { title: "pwned" }, expect: 404 }],
+    crossTeam: (a) => [
+      { path: `/api/runs/${a.runId}`, body: { title: "pwned" }, expect: 404 },
+      { path: `/api/runs/${a.runId}`, body: { tags: ["pwned"] }, expect: 404 },
+    ],
   },
   "DELETE /api/runs/:id": {
     access: "user",
@@ -536,6 +583,7 @@ function fill(pattern: string, a: TeamAIds): string {
     "/api/cache/entries/:key": a.cacheKey,
     "/api/cache/warm/:id": a.warmJobId,
     "/api/budgets/:id": a.budgetId,
+    "/api/templates/:id": a.templateId,
   };
   const id = ids[pattern] ?? a.runId;
   return pattern.replace(/:(id|key)/, encodeURIComponent(id));
@@ -589,6 +637,15 @@ async function setUpTeamA(): Promise<TeamAIds> {
     agents: [agentId],
   });
   expect((await waitForRun(ownerA, run.json.id)).status).toBe("succeeded");
+  const tagMarker = unique("alpha-tag");
+  expect((await ownerA.patch(`/api/runs/${run.json.id}`, { tags: [tagMarker] })).status).toBe(200);
+  const template = await ownerA.post("/api/templates", {
+    name: unique("alpha-template"),
+    mode: "parallel",
+    task: `Template: ${taskMarker}`,
+    steps: [{ key: "reviewer", agent: agentId }],
+  });
+  expect(template.status).toBe(201);
 
   const entries = (await ownerA.get(`/api/cache/entries?agent=${agentId}`)).json.entries as {
     key: string;
@@ -629,6 +686,8 @@ async function setUpTeamA(): Promise<TeamAIds> {
     warmJobId: warm.json.job.id,
     budgetId: budget.json.budget.id,
     auditId: (await ownerA.get("/api/audit?limit=1")).json.events[0].id,
+    templateId: template.json.template.id,
+    tagMarker,
     cacheCursors,
     taskMarker,
     gatewayMarker,
@@ -725,7 +784,7 @@ function expectNoLeak(res: Response, label: string, sent: string) {
     a.taskMarker,
     a.gatewayMarker,
   );
-  secrets.push(a.auditId);
+  secrets.push(a.auditId, a.templateId, a.tagMarker);
   for (const secret of secrets.filter((s) => !sent.includes(s))) {
     expect(res.text, `${label} leaks ${secret}`).not.toContain(secret);
   }

@@ -85,6 +85,7 @@ function detail(over: Partial<RunDetail> = {}): RunDetail {
     id: RUN,
     title: "the task",
     titled: false,
+    tags: [],
     mode: "parallel",
     task: "the task",
     status: "succeeded",

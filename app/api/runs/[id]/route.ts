@@ -1,7 +1,7 @@
 import { audited, auditContext } from "@/lib/audit";
 import { parseJsonBody } from "@/lib/http/parse";
 import { route } from "@/lib/http/route";
-import { deleteRun, getRunDetail, renameRun, updateRunSchema } from "@/lib/runs";
+import { deleteRun, getRunDetail, updateRun, updateRunSchema } from "@/lib/runs";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,12 +12,12 @@ export const GET = route<{ id: string }>(
     Response.json({ run: await getRunDetail(prisma, { teamId: principal.teamId, id: params.id }) }),
 );
 
-/** Renames the run (any member: a title is the team's shared label, like the run itself). */
+/** Renames or re-tags the run (any member: title and tags are the team's shared labels). */
 export const PATCH = route<{ id: string }>(
   { role: "member" },
   async ({ request, params, principal, prisma }) => {
     const input = await parseJsonBody(request, updateRunSchema);
-    const run = await renameRun(prisma, { teamId: principal.teamId, id: params.id }, input);
+    const run = await updateRun(prisma, { teamId: principal.teamId, id: params.id }, input);
     return Response.json({ run });
   },
 );
