@@ -9,8 +9,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db";
 import { openDatabase } from "@/lib/db/open-database";
@@ -19,6 +23,7 @@ import { ApiClient } from "../../helpers/app-server";
 import { createServerDatabase } from "../../helpers/db";
 import { type PrivateRedis, startPrivateRedis } from "../../helpers/private-redis";
 
+const WORKER_ID = /worker ([0-9a-f-]{36}) executing runs/;
 const HMAC = "5d0e8a3c7b1f9e24a6c8d0b2f4e6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2";
 
 interface Instance {
@@ -37,6 +42,7 @@ let sim: Simulator;
 let privateRedis: PrivateRedis | undefined;
 let redisUrl: string;
 const started: Instance[] = [];
+const workerDataDir = path.join(tmpdir(), `ensemble-worker-${process.pid}`);
 
 async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
   const child = spawn(
@@ -86,6 +92,53 @@ async function startInstance(env: Record<string, string> = {}): Promise<Instance
   return instance;
 }
 
+/** `npm run worker` (the script it runs): executes runs, no HTTP server. */
+async function startWorker(): Promise<Instance> {
+  const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/worker.ts"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+      DATA_DIR: workerDataDir,
+      DATABASE_URL: database.url,
+      CACHE_HMAC_SECRET: HMAC,
+      REDIS_URL: redisUrl,
+      ANTHROPIC_API_KEY: "sk-ant-resume-test",
+      ANTHROPIC_BASE_URL: sim.url,
+    },
+  });
+  let output = "";
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const instanceId = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`worker exited early (${code}):\n${output}`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = WORKER_ID.exec(output);
+      if (match) resolve(match[1]!);
+    });
+  });
+  const instance: Instance = {
+    url: "",
+    instanceId,
+    child,
+    async kill9() {
+      const exited = once(child, "exit");
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+    },
+    async terminate() {
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+  started.push(instance);
+  return instance;
+}
+
 beforeAll(async () => {
   database = await createServerDatabase();
   db = await openDatabase({ databaseUrl: database.url, log: () => {} });
@@ -106,6 +159,7 @@ afterAll(async () => {
   await sim?.close();
   await privateRedis?.close();
   await database?.drop();
+  await rm(workerDataDir, { recursive: true, force: true });
 });
 
 /** Three agents that never use the response cache: every step is a real upstream call. */
@@ -310,5 +364,40 @@ describe("a run whose process gets SIGTERM mid-run", () => {
     expectDenseSeqs(events);
     expect(events.at(-1)).toMatchObject({ type: "run-end", status: "succeeded" });
     await staying.terminate();
+  }, 90_000);
+});
+
+describe("a run whose web instance is killed, with a worker (npm run worker) beside it", () => {
+  it("is resumed by the worker and ends succeeded, its event log without a gap", async () => {
+    const web = await startInstance();
+    const worker = await startWorker();
+    const api = new ApiClient(web.url);
+    await api.signUp();
+    const agents = await agentsOf(api, "worker");
+    const requestsBefore = sim.stats().requests;
+
+    const runId = await startSlowChain(api, agents, "worker");
+    await secondStepStreaming(runId);
+    await web.kill9();
+    await waitForOwner(runId, worker.instanceId);
+    const run = await waitForEnd(runId);
+
+    expect(run.status).toBe("succeeded");
+    expect(sim.stats().requests - requestsBefore).toBe(4);
+    // What any viewer replays: the run's event log, written by both processes.
+    const redis = new Redis(redisUrl);
+    try {
+      const entries = await redis.xrange(`ensemble:run:${runId}:events`, "-", "+");
+      const events = entries.map(([, fields]) => ({
+        ...(JSON.parse(fields[1]!) as SeenEvent),
+        seenAt: 0,
+      }));
+      expectDenseSeqs(events);
+      expect(events.filter((e) => e.type === "run-resumed")).toHaveLength(1);
+      expect(events.at(-1)).toMatchObject({ type: "run-end", status: "succeeded" });
+    } finally {
+      redis.disconnect();
+    }
+    expect(await worker.terminate()).toBe(0);
   }, 90_000);
 });
