@@ -11,7 +11,8 @@
  *      postgresql://postgres@127.0.0.1:5432/postgres; PGlite when unreachable),
  *      BENCH_GATEWAY_DB=postgres (the gateway group then also runs the app on a fresh database
  *      on that server, with Redis when REDIS_URL or 127.0.0.1:6379 answers).
- * The redis-outage group starts its own redis-server (needs `redis-server` on PATH).
+ * The redis-outage group starts its own redis-server (needs `redis-server` on PATH). The resume
+ * group needs Postgres (as the L2 bench) and kills app instances of its own mid-run.
  */
 import { spawn } from "node:child_process";
 import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
@@ -19,7 +20,15 @@ import os from "node:os";
 import path from "node:path";
 import { RESULTS_DIR, type GroupResult, type Row } from "./util";
 
-const ALL = ["orchestrator", "memory", "cache", "gateway", "outbound", "redis-outage"] as const;
+const ALL = [
+  "orchestrator",
+  "memory",
+  "cache",
+  "gateway",
+  "outbound",
+  "redis-outage",
+  "resume",
+] as const;
 const DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

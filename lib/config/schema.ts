@@ -178,7 +178,7 @@ export const envSchema = z
      * finished are kept). Every process looks for such runs every RUN_CLAIM_INTERVAL_MS (jittered).
      */
     RUN_LEASE_RENEW_MS: int(2_000, 50),
-    RUN_LEASE_EXPIRY_MS: int(7_000, 100),
+    RUN_LEASE_EXPIRY_MS: int(6_000, 100),
     RUN_CLAIM_INTERVAL_MS: int(2_000, 50),
     BREAKER_FAILURE_THRESHOLD: int(5, 1),
     BREAKER_COOLDOWN_MS: int(30_000, 100),

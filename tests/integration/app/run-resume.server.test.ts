@@ -7,12 +7,9 @@
  * again, the run ends succeeded, and a viewer of the event log sees one seq after another with a
  * `run-resumed` among them.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,21 +17,15 @@ import type { Database } from "@/lib/db";
 import { openDatabase } from "@/lib/db/open-database";
 import { type Simulator, startSimulator } from "@/lib/llm/simulator";
 import { ApiClient } from "../../helpers/app-server";
+import {
+  type AppProcess as Instance,
+  startWebProcess,
+  startWorkerProcess,
+} from "../../helpers/app-process";
 import { createServerDatabase } from "../../helpers/db";
 import { type PrivateRedis, startPrivateRedis } from "../../helpers/private-redis";
 
-const WORKER_ID = /worker ([0-9a-f-]{36}) executing runs/;
 const HMAC = "5d0e8a3c7b1f9e24a6c8d0b2f4e6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2";
-
-interface Instance {
-  url: string;
-  instanceId: string;
-  child: ChildProcess;
-  /** kill -9 of the instance's process group (tsx and the node process it started). */
-  kill9(): Promise<void>;
-  /** SIGTERM, as a deploy sends it; resolves with the exit code. */
-  terminate(): Promise<number | null>;
-}
 
 let database: { url: string; drop: () => Promise<void> };
 let db: Database;
@@ -44,97 +35,23 @@ let redisUrl: string;
 const started: Instance[] = [];
 const workerDataDir = path.join(tmpdir(), `ensemble-worker-${process.pid}`);
 
+/** What every process of these tests shares: the database, Redis and the simulator. */
+const sharedEnv = () => ({
+  DATABASE_URL: database.url,
+  CACHE_HMAC_SECRET: HMAC,
+  REDIS_URL: redisUrl,
+  ANTHROPIC_API_KEY: "sk-ant-resume-test",
+  ANTHROPIC_BASE_URL: sim.url,
+});
+
 async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
-  const child = spawn(
-    "node_modules/.bin/tsx",
-    ["--conditions=react-server", "tests/fixtures/run-instance.ts"],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-      env: {
-        ...process.env,
-        INSTANCE_ENV: JSON.stringify({
-          DATABASE_URL: database.url,
-          CACHE_HMAC_SECRET: HMAC,
-          REDIS_URL: redisUrl,
-          ANTHROPIC_API_KEY: "sk-ant-resume-test",
-          ANTHROPIC_BASE_URL: sim.url,
-          ...env,
-        }),
-      },
-    },
-  );
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  const info = await new Promise<{ url: string; instanceId: string }>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`instance exited early (${code}):\n${stderr}`)));
-    lines.on("line", (line) => {
-      if (line.includes('"instanceId"')) resolve(JSON.parse(line));
-    });
-  });
-  const instance: Instance = {
-    ...info,
-    child,
-    async kill9() {
-      const exited = once(child, "exit");
-      process.kill(-child.pid!, "SIGKILL");
-      await exited;
-    },
-    async terminate() {
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      const [code] = await exited;
-      return code as number | null;
-    },
-  };
+  const instance = await startWebProcess({ ...sharedEnv(), ...env });
   started.push(instance);
   return instance;
 }
 
-/** `npm run worker` (the script it runs): executes runs, no HTTP server. */
 async function startWorker(): Promise<Instance> {
-  const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/worker.ts"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-    env: {
-      ...process.env,
-      NODE_ENV: "test",
-      LOG_LEVEL: "info",
-      DATA_DIR: workerDataDir,
-      DATABASE_URL: database.url,
-      CACHE_HMAC_SECRET: HMAC,
-      REDIS_URL: redisUrl,
-      ANTHROPIC_API_KEY: "sk-ant-resume-test",
-      ANTHROPIC_BASE_URL: sim.url,
-    },
-  });
-  let output = "";
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const instanceId = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`worker exited early (${code}):\n${output}`)));
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = WORKER_ID.exec(output);
-      if (match) resolve(match[1]!);
-    });
-  });
-  const instance: Instance = {
-    url: "",
-    instanceId,
-    child,
-    async kill9() {
-      const exited = once(child, "exit");
-      process.kill(-child.pid!, "SIGKILL");
-      await exited;
-    },
-    async terminate() {
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      const [code] = await exited;
-      return code as number | null;
-    },
-  };
+  const instance = await startWorkerProcess({ ...sharedEnv(), DATA_DIR: workerDataDir });
   started.push(instance);
   return instance;
 }
@@ -151,9 +68,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const instance of started) {
-    if (instance.child.exitCode === null && instance.child.signalCode === null) {
-      await instance.kill9().catch(() => {});
-    }
+    if (instance.alive()) await instance.kill9().catch(() => {});
   }
   await db?.close();
   await sim?.close();
