@@ -223,6 +223,8 @@ export function createRunRecorder(ctx: {
       else if (event.type === "step-start") await onStepStart(ctx, event);
       // A copied step was stored with the run (startPlannedRun) and billed nothing here.
       else if (event.type === "step-end" && event.copied) return;
+      // A failed step of a resumed run was stored when it failed.
+      else if (event.type === "step-error" && event.copied) return;
       else if (event.type === "step-end") billed.cost += await onStepEnd(ctx, event);
       else if (event.type === "step-error") addPartial(await onStepError(ctx, event));
       else if (event.type === "run-end") await onRunEnd(ctx, event, billed);

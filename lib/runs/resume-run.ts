@@ -1,5 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
+import type { ErrorCode } from "@/lib/errors";
 import { type CompletedStep, type StopReason, compilePlan } from "@/lib/orchestrator";
 import type { RunEventLog } from "./event-log";
 import { executeRun } from "./execute-run";
@@ -68,10 +69,62 @@ function interruptedAttempts(
 }
 
 /**
- * Resumes a run this process just claimed (lib/runs/lease): the steps that had finished with an
- * answer are passed to the orchestrator as completed (not called again, billed once), the others
- * run again, each keeping the attempts it made before (the text its interrupted attempt had
- * streamed included) first in its attempt log. Viewers get a `run-resumed` event continuing the
+ * A stored run's steps, as resuming needs them: those that finished (succeeded, or failed) as the
+ * orchestrator's completed steps; what the finished ones billed; and, per unfinished step, its
+ * attempt log so far (the dead execution's attempts appended).
+ */
+function splitSteps(
+  steps: readonly StoredStep[],
+  events: readonly RunStreamEvent[],
+  streamed: ReadonlyMap<string, { text: string }>,
+  stoppedAt: number,
+) {
+  const completed = new Map<string, CompletedStep>();
+  const priorAttempts = new Map<string, object[]>();
+  const carried: Billed = { cost: 0, inputTokens: 0, outputTokens: 0 };
+  const unfinished: { id: string; attemptLog: object[] }[] = [];
+  const carry = (step: StoredStep) => {
+    carried.cost += step.costUsd;
+    carried.inputTokens += step.inputTokens;
+    carried.outputTokens += step.outputTokens;
+  };
+  for (const step of steps) {
+    if (step.status === "succeeded") {
+      completed.set(step.key, {
+        output: step.output,
+        ...(step.stopReason ? { stopReason: step.stopReason as StopReason } : {}),
+        ...(step.answeredModel ? { model: step.answeredModel } : {}),
+      });
+      carry(step);
+      continue;
+    }
+    // A partial answer a step kept before (a failed attempt) was billed: it stays in the totals.
+    if (step.partial) carry(step);
+    // A step that had failed is over too: not called again; its dependants are skipped again.
+    if (step.status === "failed") {
+      completed.set(step.key, {
+        output: "",
+        error: {
+          code: (step.errorCode ?? "internal") as ErrorCode,
+          message: step.errorMessage ?? "The step failed.",
+        },
+      });
+      continue;
+    }
+    const before = Array.isArray(step.attemptLog) ? (step.attemptLog as object[]) : [];
+    const died = interruptedAttempts(step, events, streamed.get(step.key)?.text, stoppedAt);
+    const attemptLog = [...before, ...died];
+    if (attemptLog.length > 0) priorAttempts.set(step.key, attemptLog);
+    unfinished.push({ id: step.id, attemptLog });
+  }
+  return { completed, priorAttempts, carried, unfinished };
+}
+
+/**
+ * Resumes a run this process just claimed (lib/runs/lease): the steps that had finished — with an
+ * answer, or failed — are passed to the orchestrator as completed (not called again, billed once),
+ * the others run again, each keeping the attempts it made before (the text its interrupted
+ * attempt had streamed included) first in its attempt log. Viewers get a `run-resumed` event continuing the
  * run's seq, then the run's events from run-start. Resolves once the run executes here; the run
  * itself goes on in the background, as a new run does.
  */
@@ -92,41 +145,21 @@ export async function resumeRun(args: {
   const afterSeq = events.at(-1)?.seq ?? 0;
   const stoppedAt = (args.stoppedAt ?? now).getTime();
 
-  const completed = new Map<string, CompletedStep>();
-  const priorAttempts = new Map<string, object[]>();
-  const carried: Billed = { cost: 0, inputTokens: 0, outputTokens: 0 };
-  const rewrites: ReturnType<PrismaClient["runStep"]["update"]>[] = [];
-  for (const step of run.steps) {
-    if (step.status === "succeeded") {
-      completed.set(step.key, {
-        output: step.output,
-        ...(step.stopReason ? { stopReason: step.stopReason as StopReason } : {}),
-        ...(step.answeredModel ? { model: step.answeredModel } : {}),
-      });
-      carried.cost += step.costUsd;
-      carried.inputTokens += step.inputTokens;
-      carried.outputTokens += step.outputTokens;
-      continue;
-    }
-    // A partial answer a step kept before (a failed attempt) was billed: it stays in the totals.
-    if (step.partial) {
-      carried.cost += step.costUsd;
-      carried.inputTokens += step.inputTokens;
-      carried.outputTokens += step.outputTokens;
-    }
-    const before = Array.isArray(step.attemptLog) ? (step.attemptLog as object[]) : [];
-    const died = interruptedAttempts(step, events, streamed.get(step.key)?.text, stoppedAt);
-    const log = [...before, ...died];
-    if (log.length > 0) priorAttempts.set(step.key, log);
-    // Stored now, so a second crash before the step ends still has them.
-    rewrites.push(
+  const { completed, priorAttempts, carried, unfinished } = splitSteps(
+    run.steps,
+    events,
+    streamed,
+    stoppedAt,
+  );
+  // Stored now, so a second crash before an unfinished step ends still has its attempts.
+  await prisma.$transaction(
+    unfinished.map(({ id, attemptLog }) =>
       prisma.runStep.update({
-        where: { id: step.id },
-        data: { status: "pending", attempts: log.length, attemptLog: log },
+        where: { id },
+        data: { status: "pending", attempts: attemptLog.length, attemptLog },
       }),
-    );
-  }
-  await prisma.$transaction(rewrites);
+    ),
+  );
 
   const startedAt = (run.startedAt ?? run.createdAt).getTime();
   const deadlineMs = runtime.settings.runDeadlineMs - (now.getTime() - startedAt);

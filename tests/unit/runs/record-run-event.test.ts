@@ -111,6 +111,23 @@ describe("createRunRecorder", () => {
     expect(writes.filter((w) => w.table === "run")).toEqual([]);
   });
 
+  it("writes nothing for a step a resumed run copied: its row has it already", async () => {
+    const { rec, writes } = recorder();
+    await rec.record({ ...stepEnd("step-1", "miss"), copied: true } as RunEvent);
+    await rec.record({
+      ...base,
+      seq: 3,
+      type: "step-error",
+      stepKey: "step-2",
+      code: "upstream_invalid_request",
+      message: "too long",
+      attempts: [],
+      latencyMs: 0,
+      copied: true,
+    });
+    expect(writes).toEqual([]);
+  });
+
   it("keeps a resumed run's start, its steps' earlier attempts and what its finished steps billed", async () => {
     const earlier = { attempt: 1, startedAt: 1, durationMs: 5, errorCode: "interrupted" };
     const { rec, writes } = recorder({
