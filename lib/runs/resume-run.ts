@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db";
 import type { ErrorCode } from "@/lib/errors";
+import type { CacheControl } from "@/lib/llm/types";
 import { type CompletedStep, type StopReason, compilePlan } from "@/lib/orchestrator";
 import type { RunEventLog } from "./event-log";
 import { executeRun } from "./execute-run";
@@ -184,6 +185,7 @@ export async function resumeRun(args: {
     teamId: run.teamId,
     plan: compilePlan(storedPlan(run)),
     completed,
+    ...(run.cacheControl ? { cacheControl: run.cacheControl as CacheControl } : {}),
     resume: { afterSeq: afterSeq + 1, deadlineMs, priorAttempts, carried },
   });
 }

@@ -58,6 +58,7 @@ describe(`a run left running by the previous process, on ${dbKind}`, () => {
         startedAt: new Date(),
         ownerId: "previous-process",
         heartbeatAt: new Date(),
+        cacheControl: { mode: "bypass" },
         steps: {
           create: [
             {
@@ -108,6 +109,8 @@ describe(`a run left running by the previous process, on ${dbKind}`, () => {
       attempts: 1,
     });
     expect(after.steps[1]!.status).toBe("succeeded");
+    // With the run's own cache control (bypass), as the first process would have called it.
+    expect(after.steps[1]!.cacheStatus).toBe("bypass");
     expect(after.steps[1]!.attempts).toBe(2);
     expect((after.steps[1]!.attemptLog as { errorCode?: string }[])[0]!.errorCode).toBe(
       "interrupted",
