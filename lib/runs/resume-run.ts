@@ -70,6 +70,24 @@ function interruptedAttempts(
 }
 
 /**
+ * The seq the resumed run's events continue after: the last one of its event log. A run that had
+ * started but whose log is empty lost its events (an in-memory log that died with its process, or
+ * a Redis that came back empty): its viewers may be anywhere up to a seq nobody knows, and would
+ * ignore events numbered from 1 again. Its new events are numbered after the clock (epoch ms, more
+ * than any run emits), so every viewer sees a jump and gets a run-snapshot for what was lost
+ * (lib/runs/run-event-stream), never a silent gap or a seq it has already seen.
+ */
+function seqToContinue(
+  events: readonly RunStreamEvent[],
+  startedAt: Date | null,
+  now: Date,
+): number {
+  const last = events.at(-1)?.seq;
+  if (last !== undefined) return last;
+  return startedAt ? now.getTime() : 0;
+}
+
+/**
  * A stored run's steps, as resuming needs them: those that finished (succeeded, or failed) as the
  * orchestrator's completed steps; what the finished ones billed; and, per unfinished step, its
  * attempt log so far (the dead execution's attempts appended).
@@ -143,7 +161,7 @@ export async function resumeRun(args: {
   const eventLog: RunEventLog = runtime.eventLog;
   const events = await eventLog.since(runId, 0).catch(() => []);
   const streamed = await streamedTextByStep(eventLog, runId).catch(() => new Map());
-  const afterSeq = events.at(-1)?.seq ?? 0;
+  const afterSeq = seqToContinue(events, run.startedAt, now);
   const stoppedAt = (args.stoppedAt ?? now).getTime();
 
   const { completed, priorAttempts, carried, unfinished } = splitSteps(

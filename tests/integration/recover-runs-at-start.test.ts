@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/config";
+import { runEventStream } from "@/lib/runs";
 import { createRuntime } from "@/lib/runtime/create-runtime";
 import { createServerDatabase, dbKind, serverUrl } from "../helpers/db";
 
@@ -116,9 +117,28 @@ describe(`a run left running by the previous process, on ${dbKind}`, () => {
       "interrupted",
     );
     expect(after.outputTokens).toBeGreaterThan(3);
+    // The previous process's events died with it (an in-memory log): the resumed run's events are
+    // numbered past any seq a viewer of the old process can have seen, one after another.
     const events = await second.runs.eventLog.since(run.id, 0);
     expect(events[0]!.type).toBe("run-resumed");
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    const firstSeq = events[0]!.seq;
+    expect(firstSeq).toBeGreaterThan(1_000_000);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => firstSeq + i));
+    // A viewer that had seen seq 40 of the old process gets the stored run for what was lost,
+    // then the resumed run's events to its end.
+    const viewed: string[] = [];
+    for await (const event of runEventStream({
+      prisma: second.db.prisma,
+      eventLog: second.runs.eventLog,
+      teamId: team.id,
+      runId: run.id,
+      afterSeq: 40,
+      signal: new AbortController().signal,
+    })) {
+      viewed.push(event.type);
+    }
+    expect(viewed.slice(0, 3)).toEqual(["run-snapshot", "run-resumed", "run-start"]);
+    expect(viewed.at(-1)).toBe("run-end");
     expect(events.filter((e) => e.type === "step-start").map((e) => e.stepKey)).toEqual(["step-2"]);
   });
 });
