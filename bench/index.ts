@@ -28,6 +28,7 @@ const ALL = [
   "outbound",
   "redis-outage",
   "resume",
+  "run-start",
 ] as const;
 const DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -62,6 +63,11 @@ async function main() {
   const failures: string[] = [];
   for (const group of groups) {
     const env: NodeJS.ProcessEnv = { ...process.env };
+    if (group === "run-start") {
+      // The embedded default: a fresh PGlite, in-process stores.
+      delete env.DATABASE_URL;
+      delete env.REDIS_URL;
+    }
     if (group === "gateway") {
       if (process.env.BENCH_GATEWAY_DB === "postgres") {
         env.DATABASE_URL =
