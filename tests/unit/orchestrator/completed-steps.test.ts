@@ -62,7 +62,10 @@ describe("runPlan with completed steps", () => {
     const { fake, opts } = options((call) => answer(call, `answer ${call.index}`), {
       completed: new Map([
         ["research", { output: "the facts" }],
-        ["draft", { output: "", error: { code: "upstream_invalid_request" as const, message: "too long" } }],
+        [
+          "draft",
+          { output: "", error: { code: "upstream_invalid_request" as const, message: "too long" } },
+        ],
       ]),
     });
     const events = await drain(runPlan(dag, opts), advance);
