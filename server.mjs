@@ -33,8 +33,8 @@ const server = http.createServer((req, res) => {
 // Long streams (SSE) must not be cut by Node's default request timeout.
 server.requestTimeout = 0;
 server.keepAliveTimeout = 65_000;
-// The app's graceful shutdown: on SIGTERM/SIGINT health answers 503, runs are marked
-// interrupted, requests in flight finish within SHUTDOWN_GRACE_MS, writers flush, and the process
+// The app's graceful shutdown: on SIGTERM/SIGINT health answers 503, runs are handed back to
+// the other processes (their leases released), requests in flight finish within SHUTDOWN_GRACE_MS, writers flush, and the process
 // exits 0; a second signal exits at once. Boot (instrumentation) may finish before or after this
 // line: the server is published here, and whichever side comes second attaches the shutdown.
 globalThis[Symbol.for("ensemble.httpServer")] = server;

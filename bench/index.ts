@@ -11,7 +11,8 @@
  *      postgresql://postgres@127.0.0.1:5432/postgres; PGlite when unreachable),
  *      BENCH_GATEWAY_DB=postgres (the gateway group then also runs the app on a fresh database
  *      on that server, with Redis when REDIS_URL or 127.0.0.1:6379 answers).
- * The redis-outage group starts its own redis-server (needs `redis-server` on PATH).
+ * The redis-outage group starts its own redis-server (needs `redis-server` on PATH). The resume
+ * group needs Postgres (as the L2 bench) and kills app instances of its own mid-run.
  */
 import { spawn } from "node:child_process";
 import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
@@ -19,7 +20,16 @@ import os from "node:os";
 import path from "node:path";
 import { RESULTS_DIR, type GroupResult, type Row } from "./util";
 
-const ALL = ["orchestrator", "memory", "cache", "gateway", "outbound", "redis-outage"] as const;
+const ALL = [
+  "orchestrator",
+  "memory",
+  "cache",
+  "gateway",
+  "outbound",
+  "redis-outage",
+  "resume",
+  "run-start",
+] as const;
 const DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
@@ -53,6 +63,11 @@ async function main() {
   const failures: string[] = [];
   for (const group of groups) {
     const env: NodeJS.ProcessEnv = { ...process.env };
+    if (group === "run-start") {
+      // The embedded default: a fresh PGlite, in-process stores.
+      delete env.DATABASE_URL;
+      delete env.REDIS_URL;
+    }
     if (group === "gateway") {
       if (process.env.BENCH_GATEWAY_DB === "postgres") {
         env.DATABASE_URL =

@@ -21,6 +21,8 @@ const groups: Record<string, () => Promise<GroupResult>> = {
   gateway: async () => (await import("./gateway")).gatewayGroup(),
   outbound: async () => (await import("./outbound")).outboundGroup(),
   "redis-outage": async () => (await import("./redis-outage")).redisOutageGroup(),
+  resume: async () => (await import("./resume")).resumeGroup(),
+  "run-start": async () => (await import("./resume")).runStartGroup(),
 };
 const run = group ? groups[group] : undefined;
 if (!run) {

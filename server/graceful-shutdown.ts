@@ -4,7 +4,7 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { anthropicErrorResponse } from "@/lib/gateway/anthropic-errors";
 import { logger } from "@/lib/log";
-import { interruptActiveRuns } from "@/lib/runs/interrupt-runs";
+import { handOffActiveRuns } from "@/lib/runs/hand-off-runs";
 import { closeRuntime, currentRuntime } from "@/lib/runtime";
 import { flushTracing } from "@/lib/tracing";
 
@@ -23,7 +23,8 @@ const RESUMABLE = /^\/api\/runs\/[^/]+\/events(?:\?|$)/;
 /**
  * Graceful shutdown of a serving process: on SIGTERM/SIGINT, /api/health answers 503 `draining`
  * (the listener stays open so a load balancer sees it), new requests are refused with 503 and
- * `Connection: close`, runs executing here are marked interrupted at once, requests in flight
+ * `Connection: close`, runs executing here are handed back at once (their leases released, so
+ * another process resumes them at its next claim pass), requests in flight
  * (gateway streams included) finish within the grace period, then the runtime closes in order —
  * every buffered writer flushed — and the process exits 0. A second signal exits at once.
  */
@@ -65,17 +66,15 @@ export function attachGracefulShutdown(server: Server, options: ShutdownOptions 
     const runtime = await currentRuntime();
     if (runtime) runtime.lifecycle.draining = true;
     server.closeIdleConnections();
-    const interrupted = runtime
-      ? await interruptActiveRuns({
-          prisma: runtime.db.prisma,
-          runs: runtime.runs,
-          reason: `the server shut down (${signal}) before the run finished`,
-        }).catch((e: unknown) => {
-          log.error(`could not mark runs interrupted: ${(e as Error).message}`);
-          return [];
-        })
+    const released = runtime
+      ? await handOffActiveRuns({ prisma: runtime.db.prisma, runs: runtime.runs }).catch(
+          (e: unknown) => {
+            log.error(`could not hand runs back: ${(e as Error).message}`);
+            return [];
+          },
+        )
       : [];
-    if (interrupted.length > 0) log.warn(`marked ${interrupted.length} run(s) interrupted`);
+    if (released.length > 0) log.warn(`handed ${released.length} run(s) back for another server`);
     const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (drained = r));
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
     if ((await Promise.race([idle, timer])) === "timeout") {

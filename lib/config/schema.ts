@@ -172,6 +172,14 @@ export const envSchema = z
     ATTEMPT_TIMEOUT_MS: int(60_000, 100),
     RUN_DEADLINE_MS: int(600_000, 1000),
     MAX_ATTEMPTS: int(3, 1),
+    /**
+     * A run's lease: the process executing it renews Run.heartbeatAt this often; a run whose lease
+     * went this long without renewal is claimed and resumed by another process (its steps that
+     * finished are kept). Every process looks for such runs every RUN_CLAIM_INTERVAL_MS (jittered).
+     */
+    RUN_LEASE_RENEW_MS: int(2_000, 50),
+    RUN_LEASE_EXPIRY_MS: int(6_000, 100),
+    RUN_CLAIM_INTERVAL_MS: int(2_000, 50),
     BREAKER_FAILURE_THRESHOLD: int(5, 1),
     BREAKER_COOLDOWN_MS: int(30_000, 100),
 
@@ -249,6 +257,14 @@ export const envSchema = z
         code: "custom",
         path: [env.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL"],
         message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together",
+      });
+    }
+    // A lease renewed less often than it expires would be claimed from a live owner.
+    if (env.RUN_LEASE_EXPIRY_MS <= env.RUN_LEASE_RENEW_MS * 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RUN_LEASE_EXPIRY_MS"],
+        message: "must be more than twice RUN_LEASE_RENEW_MS",
       });
     }
     // A shared deployment's instances must agree on one secret, so none may be generated locally.

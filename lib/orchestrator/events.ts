@@ -124,6 +124,8 @@ export interface StepErrorEvent extends EventBase {
   skipped?: true;
   /** Present when text had streamed before the step stopped: kept, never thrown away. */
   partial?: PartialAnswer;
+  /** The step was not called: it had failed before its run was resumed (RunOptions.completed). */
+  copied?: true;
 }
 
 /** How a run ended. */

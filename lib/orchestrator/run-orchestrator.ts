@@ -72,6 +72,12 @@ export interface RunOptions {
    * Keys not in the plan are ignored.
    */
   completed?: ReadonlyMap<string, CompletedStep>;
+  /**
+   * The seq the run's events continue after: a run resumed by another process continues the
+   * event log its viewers read, so its first event here is `afterSeq + 1`.
+   * @default 0
+   */
+  afterSeq?: number;
 }
 
 /**
@@ -118,7 +124,7 @@ async function drive(
   const { runId } = options;
   const now = options.now ?? Date.now;
   const runStartedAt = now();
-  let seq = 0;
+  let seq = options.afterSeq ?? 0;
   // seq is assigned here, at enqueue time, so it follows the order the consumer reads.
   const emit = (event: RunEventInput): Promise<void> =>
     queue.push({ ...event, runId, seq: ++seq } as RunEvent);

@@ -246,6 +246,9 @@ function applyEvent(state: LiveRun, event: RunStreamEvent, now: number): LiveRun
       };
     case "run-interrupted":
       return interruptRun(state, event.message, now);
+    case "run-resumed":
+      // Another server took the run over; its run-start (next) rebuilds the steps.
+      return { ...state, status: "running", endedAtMs: null };
   }
 }
 

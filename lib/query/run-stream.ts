@@ -17,6 +17,7 @@ const EVENT_TYPES: ReadonlyArray<RunStreamEvent["type"]> = [
   "run-end",
   "run-snapshot",
   "run-interrupted",
+  "run-resumed",
 ];
 
 /** After EventSource gives up (a non-200 answer), how long until we open a fresh one. */

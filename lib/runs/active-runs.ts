@@ -4,8 +4,25 @@ import type { PubSub } from "@/lib/redis/pubsub";
 const CANCEL_CHANNEL = "ensemble:run-cancel";
 
 /**
- * The runs this process is executing: their abort controllers, a heartbeat that tells other
- * instances they are alive, and cancellation that reaches them from any instance — at once by
+ * Why a run stopped executing here without ending: it goes on in another process.
+ * - `released`: this process is shutting down and handed the run's lease back.
+ * - `lease-lost`: another process claimed the run (this one could not renew its lease in time).
+ * The run's execution stops recording at once and writes nothing final (no cancelled steps, no
+ * terminal status, no end event): the run is not over.
+ */
+export class RunHandedOff extends Error {
+  override name = "RunHandedOff";
+  constructor(readonly why: "released" | "lease-lost") {
+    super(why === "released" ? "handed back at shutdown" : "claimed by another process");
+  }
+}
+
+export const isHandedOff = (reason: unknown): reason is RunHandedOff =>
+  reason instanceof RunHandedOff;
+
+/**
+ * The runs this process is executing: their abort controllers, a heartbeat that renews their
+ * leases (and hands off the runs whose lease another process took), and cancellation that reaches them from any instance — at once by
  * pub/sub, and within a poll by the cancel the database recorded, so a cancel sent while Redis
  * is down is late, never lost.
  */
@@ -17,6 +34,8 @@ export interface ActiveRuns {
   ids(): string[];
   /** Cancels a run wherever it executes (through pub/sub; the caller records it durably first). */
   cancel(runId: string): Promise<void>;
+  /** Stops a run executing here without ending it (RunHandedOff): it goes on elsewhere. */
+  handOff(runId: string, why: RunHandedOff["why"]): void;
   /** Resolves when no run is executing here (tests, shutdown). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -24,8 +43,11 @@ export interface ActiveRuns {
 
 export async function createActiveRuns(options: {
   pubsub: PubSub;
-  /** Called every heartbeatMs with the ids of the runs executing here. */
-  heartbeat: (runIds: string[]) => Promise<void>;
+  /**
+   * Called every heartbeatMs with the ids of the runs executing here (it renews their leases);
+   * returns the ids whose lease another process took, which are handed off at once.
+   */
+  heartbeat: (runIds: string[]) => Promise<string[] | void>;
   /** @default 10000 */
   heartbeatMs?: number;
   /** Which of the runs executing here a cancel was recorded for (polled every cancelPollMs). */
@@ -40,7 +62,14 @@ export async function createActiveRuns(options: {
     controllers.get(runId)?.abort(new Error("cancelled"));
   });
   const timer = setInterval(() => {
-    if (controllers.size > 0) void options.heartbeat([...controllers.keys()]).catch(() => {});
+    if (controllers.size === 0) return;
+    void options
+      .heartbeat([...controllers.keys()])
+      .then((lost) => {
+        for (const id of lost ?? []) controllers.get(id)?.abort(new RunHandedOff("lease-lost"));
+      })
+      // The database is down: the lease is not renewed, and the next beat tries again.
+      .catch(() => {});
   }, options.heartbeatMs ?? 10_000);
   timer.unref?.();
   const cancelRequested = options.cancelRequested;
@@ -77,6 +106,9 @@ export async function createActiveRuns(options: {
       if (local) local.abort(new Error("cancelled"));
       else await options.pubsub.publish(CANCEL_CHANNEL, runId);
     },
+    handOff(runId, why) {
+      controllers.get(runId)?.abort(new RunHandedOff(why));
+    },
     idle() {
       if (controllers.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
@@ -85,7 +117,8 @@ export async function createActiveRuns(options: {
       clearInterval(timer);
       clearInterval(cancelPoll);
       unsubscribe();
-      for (const c of controllers.values()) c.abort(new Error("shutting down"));
+      // Not cancelled: the runs are handed back, and another process resumes them.
+      for (const c of controllers.values()) c.abort(new RunHandedOff("released"));
     },
   };
 }

@@ -4,7 +4,8 @@ import type { CacheControl } from "@/lib/llm/types";
 import { type CompiledPlan, type CompletedStep, type RunEvent, runPlan } from "@/lib/orchestrator";
 import { withLogContext } from "@/lib/log-context";
 import { inSpan } from "@/lib/tracing";
-import { createRunRecorder } from "./record-run-event";
+import { isHandedOff } from "./active-runs";
+import { LeaseLostError, type ResumedFrom, createRunRecorder } from "./record-run-event";
 import { retryWhileUnavailable } from "./retry-writes";
 import type { RunRuntime } from "./runtime-types";
 
@@ -21,8 +22,18 @@ export async function executeRun(args: {
   /** Compiled once by startPlannedRun, which validated it before storing the run. */
   plan: CompiledPlan;
   cacheControl?: CacheControl;
-  /** Steps copied from the run this one retries: stored already, not called. */
+  /**
+   * Steps already done, stored already and not called: copied from the run this one retries, or
+   * finished before this process resumed the run.
+   */
   completed?: ReadonlyMap<string, CompletedStep>;
+  /** Set when this process resumes a run another one began (lib/runs/resume-run). */
+  resume?: ResumedFrom & {
+    /** The last seq of the run's event log: this execution's events continue after it. */
+    afterSeq: number;
+    /** What is left of the run's deadline. */
+    deadlineMs: number;
+  };
 }): Promise<void> {
   // Every log line of the run's work carries its id (and each step's key, below).
   return withLogContext({ runId: args.runId, teamId: args.teamId }, () =>
@@ -42,9 +53,13 @@ async function execute(args: Parameters<typeof executeRun>[0]): Promise<void> {
     runId,
     instanceId: runtime.instanceId,
     models: new Map(plan.steps.map((s) => [s.key, s.agent.model])),
+    ...(args.resume ? { resumed: args.resume } : {}),
   });
+  const remainingMs = args.resume?.deadlineMs ?? runtime.settings.runDeadlineMs;
   const events = runPlan(plan, {
     ...runOptions(runtime, args.teamId),
+    runDeadlineMs: remainingMs,
+    afterSeq: args.resume?.afterSeq ?? 0,
     runId,
     signal,
     teamId: args.teamId,
@@ -57,11 +72,17 @@ async function execute(args: Parameters<typeof executeRun>[0]): Promise<void> {
     aroundAttempt: (stepKey, attempt, work) =>
       inSpan("attempt", { "ensemble.step.key": stepKey, "ensemble.attempt": attempt }, work),
   });
-  let lastSeq = 0;
+  let lastSeq = args.resume?.afterSeq ?? 0;
   // A little past the orchestrator's own deadline: its last events (the run's end) still land.
-  const deadline = Date.now() + runtime.settings.runDeadlineMs + 30_000;
+  const deadline = Date.now() + remainingMs + 30_000;
   try {
     for await (const event of events) {
+      // Handed off (shutdown, or another process claimed it): the run goes on elsewhere, so
+      // nothing more is recorded or told here — not the steps' cancellation, not the run's end.
+      if (isHandedOff(signal.reason)) {
+        runtime.log.info(`run ${runId}: ${(signal.reason as Error).message}; stopped here`);
+        break;
+      }
       lastSeq = event.seq;
       if (event.type === "run-end") runtime.onRunEnd?.(event.status);
       // Outcomes are stored before viewers hear of them, so a viewer that reacts to run-end by
@@ -78,6 +99,11 @@ async function execute(args: Parameters<typeof executeRun>[0]): Promise<void> {
       await appendEvent(runtime, event);
     }
   } catch (error) {
+    if (error instanceof LeaseLostError) {
+      // Fenced: another process owns the run now and records its end.
+      runtime.log.warn(`run ${runId}: another process claimed it; stopped here`);
+      return;
+    }
     runtime.log.error(
       `run ${runId} failed unexpectedly: ${(error as Error).stack ?? String(error)}`,
     );
@@ -110,9 +136,9 @@ async function appendEvent(runtime: RunRuntime, event: RunEvent): Promise<void> 
 /** Ends a run that broke (a bug, or a database that went away) as failed, and tells viewers. */
 async function failRun(prisma: PrismaClient, runtime: RunRuntime, runId: string, lastSeq: number) {
   const message = "the run failed unexpectedly";
-  await prisma.run
-    .update({
-      where: { id: runId },
+  const { count } = await prisma.run
+    .updateMany({
+      where: { id: runId, ownerId: runtime.instanceId },
       data: {
         status: "failed",
         errorCode: "internal",
@@ -121,7 +147,9 @@ async function failRun(prisma: PrismaClient, runtime: RunRuntime, runId: string,
         ownerId: null,
       },
     })
-    .catch(() => {});
+    .catch(() => ({ count: 1 }));
+  // Another process owns the run: it is not this one's to end.
+  if (count === 0) return;
   await runtime.eventLog
     .append({ type: "run-interrupted", runId, seq: lastSeq + 1, message })
     .catch(() => {});

@@ -14,7 +14,7 @@ import { isServedFromCache } from "./status";
 
 /** The two writes recording needs: the seam unit tests fill with a fake. */
 export interface RunWrites {
-  run: { update(args: Prisma.RunUpdateArgs): PromiseLike<unknown> };
+  run: { updateMany(args: Prisma.RunUpdateManyArgs): PromiseLike<{ count: number }> };
   runStep: { update(args: Prisma.RunStepUpdateArgs): PromiseLike<unknown> };
 }
 
@@ -35,34 +35,65 @@ function stepEndedAt(attempts: ReadonlyArray<{ startedAt: number; durationMs: nu
   return last ? new Date(last.startedAt + last.durationMs) : new Date();
 }
 
+/**
+ * The run's row names another process as its owner: that process claimed the run (this one lost
+ * its lease), so this one must stop without writing the run's status.
+ */
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+}
+
+/** What a resumed run carries over from the process that executed it before. */
+export interface ResumedFrom {
+  /** Per unfinished step, the attempts it made before (kept first in its attempt log). */
+  priorAttempts: ReadonlyMap<string, readonly object[]>;
+  /** What the steps that had finished billed: part of the run's totals. */
+  carried: Billed;
+}
+
 /** What every write of one run needs. */
 interface Context {
   db: RunWrites;
   runId: string;
   instanceId: string;
   models: ReadonlyMap<string, string>;
+  resumed?: ResumedFrom;
 }
+
+/**
+ * Writes the run's row only while this process owns it (fencing): a process that lost its lease
+ * to another never overwrites what the new owner records.
+ */
+async function updateOwnedRun(ctx: Context, data: Prisma.RunUpdateManyMutationInput) {
+  const { count } = await ctx.db.run.updateMany({
+    where: { id: ctx.runId, ownerId: ctx.instanceId },
+    data,
+  });
+  if (count === 0) throw new LeaseLostError(`run ${ctx.runId} is owned by another process`);
+}
+
+const priorOf = (ctx: Context, key: string) => ctx.resumed?.priorAttempts.get(key) ?? [];
 
 const updateStep = (ctx: Context, key: string, data: Prisma.RunStepUpdateInput) =>
   ctx.db.runStep.update({ where: { runId_key: { runId: ctx.runId, key } }, data });
 
+/** A resumed run keeps the start of its first execution. */
 const onRunStart = (ctx: Context, event: RunStartEvent) =>
-  ctx.db.run.update({
-    where: { id: ctx.runId },
-    data: {
-      status: "running",
-      startedAt: new Date(event.at),
-      ownerId: ctx.instanceId,
-      heartbeatAt: new Date(),
-    },
+  updateOwnedRun(ctx, {
+    status: "running",
+    ...(ctx.resumed ? {} : { startedAt: new Date(event.at) }),
+    heartbeatAt: new Date(),
   });
 
-const onStepStart = (ctx: Context, event: StepStartEvent) =>
-  updateStep(ctx, event.stepKey, {
+/** A resumed step's attempts continue the count of the ones it made before. */
+const onStepStart = (ctx: Context, event: StepStartEvent) => {
+  const prior = priorOf(ctx, event.stepKey).length;
+  return updateStep(ctx, event.stepKey, {
     status: "running",
-    attempts: event.attempt,
-    ...(event.attempt === 1 ? { startedAt: new Date(event.at) } : {}),
+    attempts: prior + event.attempt,
+    ...(event.attempt === 1 && prior === 0 ? { startedAt: new Date(event.at) } : {}),
   });
+};
 
 /** The model that answered (or streamed a partial answer); older events only had the agent's. */
 const answeringModel = (ctx: Context, stepKey: string, answer: Answer) =>
@@ -102,10 +133,19 @@ type Answer = Pick<
 >;
 
 /** What a step's call billed, added up into the run's totals by the recorder. */
-interface Billed {
+export interface Billed {
   cost: number;
   inputTokens: number;
   outputTokens: number;
+}
+
+/** The step's attempt count and log: those before a resume first, then this execution's. */
+function attemptColumns(ctx: Context, event: StepEndEvent | StepErrorEvent) {
+  const prior = priorOf(ctx, event.stepKey);
+  return {
+    attempts: prior.length + event.attempts.length,
+    attemptLog: [...prior, ...(event.attempts as object[])],
+  };
 }
 
 /** Records a step's answer; returns what it cost (answers served from the cache cost nothing). */
@@ -115,8 +155,7 @@ async function onStepEnd(ctx: Context, event: StepEndEvent): Promise<number> {
     ...data,
     status: "succeeded",
     answeredModel: answeringModel(ctx, event.stepKey, event),
-    attempts: event.attempts.length,
-    attemptLog: event.attempts as object[],
+    ...attemptColumns(ctx, event),
     latencyMs: Math.round(event.latencyMs),
     stopReason: event.stopReason,
     endedAt: stepEndedAt(event.attempts),
@@ -132,8 +171,7 @@ async function onStepError(ctx: Context, event: StepErrorEvent): Promise<Billed 
     status: event.skipped ? "skipped" : event.code === "cancelled" ? "cancelled" : "failed",
     errorCode: event.code,
     errorMessage: event.message,
-    attempts: event.attempts.length,
-    attemptLog: event.attempts as object[],
+    ...attemptColumns(ctx, event),
     latencyMs: Math.round(event.latencyMs),
     endedAt: stepEndedAt(event.attempts),
   });
@@ -144,17 +182,14 @@ async function onStepError(ctx: Context, event: StepErrorEvent): Promise<Billed 
 
 /** The run's totals: the orchestrator's (steps that succeeded) plus what partial answers billed. */
 const onRunEnd = (ctx: Context, event: RunEndEvent, billed: Billed) =>
-  ctx.db.run.update({
-    where: { id: ctx.runId },
-    data: {
-      status: event.status,
-      endedAt: new Date(),
-      latencyMs: Math.round(event.latencyMs),
-      inputTokens: event.inputTokens + billed.inputTokens,
-      outputTokens: event.outputTokens + billed.outputTokens,
-      costUsd: billed.cost,
-      ownerId: null,
-    },
+  updateOwnedRun(ctx, {
+    status: event.status,
+    endedAt: new Date(),
+    latencyMs: Math.round(event.latencyMs),
+    inputTokens: event.inputTokens + billed.inputTokens,
+    outputTokens: event.outputTokens + billed.outputTokens,
+    costUsd: billed.cost,
+    ownerId: null,
   });
 
 /**
@@ -165,12 +200,17 @@ const onRunEnd = (ctx: Context, event: RunEndEvent, billed: Billed) =>
 export function createRunRecorder(ctx: {
   db: RunWrites;
   runId: string;
-  /** Stamped as the run's owner while it runs (the heartbeat's instance). */
+  /** The run's owner: its status is written only while the row still names this instance. */
   instanceId: string;
   models: ReadonlyMap<string, string>;
+  /** Set when this process resumes a run another one began. */
+  resumed?: ResumedFrom;
 }): RunRecorder {
-  // Cost of every call; tokens only of partial answers (the orchestrator sums the finished ones).
-  const billed: Billed = { cost: 0, inputTokens: 0, outputTokens: 0 };
+  // Cost of every call; tokens only of partial answers (the orchestrator sums the finished ones)
+  // and of the steps a resumed run had finished before (the orchestrator counts them as copies).
+  const billed: Billed = {
+    ...(ctx.resumed?.carried ?? { cost: 0, inputTokens: 0, outputTokens: 0 }),
+  };
   const addPartial = (partial: Billed | null) => {
     if (!partial) return;
     billed.cost += partial.cost;
@@ -183,6 +223,8 @@ export function createRunRecorder(ctx: {
       else if (event.type === "step-start") await onStepStart(ctx, event);
       // A copied step was stored with the run (startPlannedRun) and billed nothing here.
       else if (event.type === "step-end" && event.copied) return;
+      // A failed step of a resumed run was stored when it failed.
+      else if (event.type === "step-error" && event.copied) return;
       else if (event.type === "step-end") billed.cost += await onStepEnd(ctx, event);
       else if (event.type === "step-error") addPartial(await onStepError(ctx, event));
       else if (event.type === "run-end") await onRunEnd(ctx, event, billed);

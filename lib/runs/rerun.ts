@@ -2,12 +2,11 @@ import "server-only";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { Plan } from "@/lib/orchestrator";
-import { readAgentSnapshot } from "./agent-snapshot";
 import { getRunRowOrThrow } from "./queries";
 import type { RunRuntime } from "./runtime-types";
 import { type CopiedStep, startPlannedRun } from "./start-run";
 import { isFinished } from "./status";
+import { storedPlan } from "./stored-plan";
 
 /** The body of POST /api/runs/{id}/rerun; an empty body re-runs every step. */
 export const rerunRunSchema = z
@@ -38,21 +37,7 @@ export async function rerunRun(args: {
   input?: RerunRunInput;
 }): Promise<{ id: string }> {
   const original = await getRunRowOrThrow(args.prisma, { teamId: args.teamId, id: args.runId });
-  const steps = [...original.steps].sort((a, b) => a.position - b.position);
-  const agentOf = (s: (typeof steps)[number]) => readAgentSnapshot(s.agentSnapshot);
-  const plan: Plan =
-    original.mode === "dag"
-      ? {
-          mode: "dag",
-          task: original.task,
-          steps: steps.map((s) => ({
-            key: s.key,
-            agent: agentOf(s),
-            dependsOn: s.dependsOn,
-            input: s.input ?? undefined,
-          })),
-        }
-      : { mode: original.mode, task: original.task, agents: steps.map(agentOf) };
+  const plan = storedPlan(original);
   const copied = args.input?.only === "failed" ? stepsToKeep(original) : undefined;
   return startPlannedRun({ ...args, plan, rerunOfId: original.id, copied });
 }

@@ -19,6 +19,8 @@ export interface RunRuntime {
     runDeadlineMs: number;
     maxAttempts: number;
   };
+  /** Stops the claim loop (shutdown): this process takes over no more runs. */
+  stopClaiming?(): void;
   /** Told of each run's final status (metrics). */
   onRunEnd?(status: string): void;
   log: { info(m: string): void; warn(m: string): void; error(m: string): void };

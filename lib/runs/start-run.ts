@@ -126,6 +126,8 @@ export async function startPlannedRun(args: {
       task: plan.task,
       status: "queued",
       rerunOfId: args.rerunOfId,
+      // Kept so a run resumed by another process calls its steps as it would have here.
+      ...(args.cacheControl ? { cacheControl: { ...args.cacheControl } } : {}),
       ownerId: runtime.instanceId,
       heartbeatAt: new Date(),
       steps: {

@@ -8,20 +8,22 @@ import { type Logger, logger } from "@/lib/log";
 import { createFairSemaphore } from "@/lib/orchestrator";
 import type { PubSub } from "@/lib/redis/pubsub";
 import { createActiveRuns } from "@/lib/runs/active-runs";
+import { startClaimLoop } from "@/lib/runs/claim-runs";
+import { handOffActiveRuns } from "@/lib/runs/hand-off-runs";
+import { renewLeases } from "@/lib/runs/lease";
 import { createMemoryEventLog } from "@/lib/runs/memory-event-log";
-import {
-  cancelRequestedRuns,
-  createSweep,
-  heartbeatRuns,
-  markStaleRunsInterrupted,
-} from "@/lib/runs/recover-runs";
+import { cancelRequestedRuns } from "@/lib/runs/recover-runs";
 import { createRedisEventLog } from "@/lib/runs/redis-event-log";
 import type { RunRuntime } from "@/lib/runs/runtime-types";
 import type { Metrics } from "@/lib/metrics/registry";
 import type { CloseStack } from "./close-stack";
 import { timedFairSemaphore } from "./observed-parts";
 
-/** The run machinery, and the sweep that marks runs of dead instances interrupted. */
+/**
+ * The run machinery: runs execute where they were started, on a lease renewed every
+ * RUN_LEASE_RENEW_MS; every process claims and resumes the runs whose lease expired (their
+ * process died) or was handed back (shutdown).
+ */
 export async function buildRuns(args: {
   config: Env;
   db: Database;
@@ -34,40 +36,18 @@ export async function buildRuns(args: {
   metrics: Metrics;
 }): Promise<RunRuntime> {
   const { config, db, redis, pubsub, stack, log, metrics } = args;
+  const instanceId = randomUUID();
   const eventLog = redis ? createRedisEventLog(redis, pubsub) : createMemoryEventLog();
   stack.defer("run event log", () => eventLog.close());
   const activeRuns = await createActiveRuns({
     pubsub,
-    heartbeat: (ids) => heartbeatRuns(db.prisma, ids),
+    heartbeat: (runIds) => renewLeases(db.prisma, { runIds, instanceId }),
+    heartbeatMs: config.RUN_LEASE_RENEW_MS,
     cancelRequested: (ids) => cancelRequestedRuns(db.prisma, ids),
   });
-  // Runs executing here are told to stop, and their last writes land before the database closes.
-  stack.defer("active runs", async () => {
-    await activeRuns.close();
-    await activeRuns.idle();
-  });
 
-  const sweep = (staleAfterMs?: number) =>
-    createSweep(
-      () =>
-        markStaleRunsInterrupted({
-          prisma: db.prisma,
-          eventLog,
-          activeRunIds: activeRuns.ids(),
-          staleAfterMs,
-        }),
-      log,
-    );
-  // An embedded database belongs to this one process, so every run it left running at start-up
-  // died with the previous process: say so now, not after the heartbeat goes stale.
-  await sweep(db.kind === "pglite" ? 0 : undefined)();
-  const recover = sweep();
-  const recovery = setInterval(() => void recover(), 30_000);
-  recovery.unref?.();
-  stack.defer("interrupted-run sweep", () => clearInterval(recovery));
-
-  return {
-    instanceId: randomUUID(),
+  const runtime: RunRuntime = {
+    instanceId,
     caller: args.caller,
     // Fair across teams, with per-team and per-key caps: one tenant's burst or hung calls
     // cannot take every upstream slot of the process.
@@ -91,4 +71,27 @@ export async function buildRuns(args: {
     },
     log: logger.child("runs"),
   };
+
+  const claims = startClaimLoop({
+    prisma: db.prisma,
+    runtime,
+    intervalMs: config.RUN_CLAIM_INTERVAL_MS,
+    expiryMs: config.RUN_LEASE_EXPIRY_MS,
+    log,
+  });
+  runtime.stopClaiming = () => claims.stop();
+  // Runs executing here are handed back (not cancelled: another process resumes them), after
+  // their last writes landed and before the database closes.
+  stack.defer("active runs", async () => {
+    await handOffActiveRuns({ prisma: db.prisma, runs: runtime }).catch((e: unknown) =>
+      log.warn(`could not hand runs back: ${(e as Error).message}`),
+    );
+    await activeRuns.close();
+    await activeRuns.idle();
+  });
+  // An embedded database belongs to this one process, so every run it left running at start-up
+  // died with the previous process: resume it now (or mark it interrupted past its deadline),
+  // not after its lease expires. On a shared database only expired leases are taken.
+  await claims.runOnce(db.kind === "pglite" ? 0 : undefined);
+  return runtime;
 }

@@ -57,6 +57,16 @@ describe("configuration", () => {
     );
   });
 
+  it("leases runs for 6 s, renewed every 2 s, and refuses a lease that expires before two renewals", () => {
+    const env = parseEnv({});
+    expect([env.RUN_LEASE_RENEW_MS, env.RUN_LEASE_EXPIRY_MS, env.RUN_CLAIM_INTERVAL_MS]).toEqual([
+      2_000, 6_000, 2_000,
+    ]);
+    expect(() => parseEnv({ RUN_LEASE_RENEW_MS: "3000", RUN_LEASE_EXPIRY_MS: "5000" })).toThrow(
+      /RUN_LEASE_EXPIRY_MS: must be more than twice RUN_LEASE_RENEW_MS/,
+    );
+  });
+
   it("refuses a shared deployment without a cache signing secret", () => {
     expect(() => parseEnv({ DATABASE_URL: "postgresql://db/ensemble" })).toThrow(
       /CACHE_HMAC_SECRET/,

@@ -58,6 +58,33 @@ describe("runPlan with completed steps", () => {
     expect(events[1]).toMatchObject({ type: "step-end", stepKey: "research" });
   });
 
+  it("does not call a step that had failed (a resumed run): it ends copied, its dependants skipped", async () => {
+    const { fake, opts } = options((call) => answer(call, `answer ${call.index}`), {
+      completed: new Map([
+        ["research", { output: "the facts" }],
+        [
+          "draft",
+          { output: "", error: { code: "upstream_invalid_request" as const, message: "too long" } },
+        ],
+      ]),
+    });
+    const events = await drain(runPlan(dag, opts), advance);
+
+    expect(fake.calls).toEqual([]);
+    const errors = ofType(events, "step-error");
+    expect(errors.map((e) => [e.stepKey, e.code, e.copied, e.skipped])).toEqual([
+      ["draft", "upstream_invalid_request", true, undefined],
+      ["review", "cancelled", undefined, true],
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: "run-end", status: "partial" });
+  });
+
+  it("continues the seq after afterSeq (a resumed run continues its event log)", async () => {
+    const { opts } = options((call) => answer(call, "ok"), { afterSeq: 41 });
+    const events = await drain(runPlan(dag, opts), advance);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => 42 + i));
+  });
+
   it("gives a dependant of a completed step that step's output", async () => {
     const { fake, opts } = options((call) => answer(call, `answer ${call.index}`), {
       completed: new Map([["research", { output: "the facts" }]]),

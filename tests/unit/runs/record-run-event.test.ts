@@ -1,15 +1,35 @@
 import { describe, expect, it } from "vitest";
 import { estimateCostUsd } from "@/lib/cache/pricing";
 import type { RunEvent } from "@/lib/orchestrator";
-import { type RunWrites, createRunRecorder } from "@/lib/runs/record-run-event";
+import {
+  LeaseLostError,
+  type ResumedFrom,
+  type RunWrites,
+  createRunRecorder,
+} from "@/lib/runs/record-run-event";
 
-/** Captures every write the recorder makes, in order. */
-function fakeWrites() {
-  const writes: { table: "run" | "runStep"; key: string; data: Record<string, unknown> }[] = [];
+/**
+ * Captures every write the recorder makes, in order. `owner` is who owns the run's row: a run
+ * write matches it only while its where names that owner (the fencing).
+ */
+function fakeWrites(owner = { id: "instance-a" as string | null }) {
+  const writes: {
+    table: "run" | "runStep";
+    key: string;
+    data: Record<string, unknown>;
+    owner?: unknown;
+  }[] = [];
   const db: RunWrites = {
     run: {
-      update: async (args) => {
-        writes.push({ table: "run", key: String(args.where.id), data: args.data as never });
+      updateMany: async (args) => {
+        if (args.where?.ownerId !== owner.id) return { count: 0 };
+        writes.push({
+          table: "run",
+          key: String(args.where?.id),
+          data: args.data as never,
+          owner: args.where?.ownerId,
+        });
+        return { count: 1 };
       },
     },
     runStep: {
@@ -43,8 +63,9 @@ const stepEnd = (stepKey: string, cacheStatus: "miss" | "hit-db", output = "ok")
     stopReason: "end_turn",
   }) as RunEvent;
 
-function recorder() {
-  const { db, writes } = fakeWrites();
+function recorder(options: { resumed?: ResumedFrom } = {}) {
+  const owner = { id: "instance-a" as string | null };
+  const { db, writes } = fakeWrites(owner);
   const rec = createRunRecorder({
     db,
     runId: "r1",
@@ -53,25 +74,83 @@ function recorder() {
       ["step-1", "claude-sonnet-4-5"],
       ["step-2", "claude-sonnet-4-5"],
     ]),
+    ...options,
   });
-  return { rec, writes };
+  return { rec, writes, owner };
 }
 
+const runEnd = {
+  ...base,
+  seq: 9,
+  type: "run-end",
+  status: "succeeded",
+  latencyMs: 300,
+  inputTokens: 2_000,
+  outputTokens: 1_000,
+} as const;
+
 describe("createRunRecorder", () => {
-  it("marks the run running and owned by this instance at run-start", async () => {
+  it("marks the run running at run-start, only while this instance owns its row", async () => {
     const { rec, writes } = recorder();
     await rec.record({ ...base, seq: 1, type: "run-start", at: 5_000, steps: [] });
     expect(writes).toEqual([
       {
         table: "run",
         key: "r1",
-        data: expect.objectContaining({
-          status: "running",
-          startedAt: new Date(5_000),
-          ownerId: "instance-a",
-        }),
+        owner: "instance-a",
+        data: expect.objectContaining({ status: "running", startedAt: new Date(5_000) }),
       },
     ]);
+  });
+
+  it("writes no end for a run another process claimed (fencing): it throws LeaseLostError", async () => {
+    const { rec, writes, owner } = recorder();
+    await rec.record(stepEnd("step-1", "miss"));
+    owner.id = "instance-b";
+    await expect(rec.record(runEnd)).rejects.toBeInstanceOf(LeaseLostError);
+    expect(writes.filter((w) => w.table === "run")).toEqual([]);
+  });
+
+  it("writes nothing for a step a resumed run copied: its row has it already", async () => {
+    const { rec, writes } = recorder();
+    await rec.record({ ...stepEnd("step-1", "miss"), copied: true } as RunEvent);
+    await rec.record({
+      ...base,
+      seq: 3,
+      type: "step-error",
+      stepKey: "step-2",
+      code: "upstream_invalid_request",
+      message: "too long",
+      attempts: [],
+      latencyMs: 0,
+      copied: true,
+    });
+    expect(writes).toEqual([]);
+  });
+
+  it("keeps a resumed run's start, its steps' earlier attempts and what its finished steps billed", async () => {
+    const earlier = { attempt: 1, startedAt: 1, durationMs: 5, errorCode: "interrupted" };
+    const { rec, writes } = recorder({
+      resumed: {
+        priorAttempts: new Map([["step-1", [earlier]]]),
+        carried: { cost: 0.5, inputTokens: 10, outputTokens: 20 },
+      },
+    });
+    await rec.record({ ...base, seq: 5, type: "run-start", at: 5_000, steps: [] });
+    await rec.record({ ...base, seq: 6, type: "step-start", stepKey: "step-1", attempt: 1, at: 7 });
+    await rec.record(stepEnd("step-1", "hit-db"));
+    await rec.record(runEnd);
+    expect(writes[0]!.data).not.toHaveProperty("startedAt");
+    expect(writes[1]!.data).toEqual({ status: "running", attempts: 2 });
+    expect(writes[2]!.data).toMatchObject({
+      attempts: 2,
+      attemptLog: [earlier, { attempt: 1, startedAt: 1_000, durationMs: 250 }],
+    });
+    expect(writes[3]!.data).toMatchObject({
+      costUsd: 0.5,
+      inputTokens: 2_010,
+      outputTokens: 1_020,
+    });
   });
 
   it("stamps a step's start on its first attempt only", async () => {
@@ -102,15 +181,7 @@ describe("createRunRecorder", () => {
     });
     expect(writes[1]?.data.costUsd).toBe(0);
 
-    await rec.record({
-      ...base,
-      seq: 9,
-      type: "run-end",
-      status: "succeeded",
-      latencyMs: 300,
-      inputTokens: 2_000,
-      outputTokens: 1_000,
-    });
+    await rec.record(runEnd);
     expect(writes[2]).toMatchObject({
       table: "run",
       data: { status: "succeeded", costUsd: price, ownerId: null },
