@@ -206,4 +206,8 @@ export async function resumeRun(args: {
     ...(run.cacheControl ? { cacheControl: run.cacheControl as CacheControl } : {}),
     resume: { afterSeq: afterSeq + 1, deadlineMs, priorAttempts, carried },
   });
+  // Cancelled while no process executed it: the cancel lands now, through the usual path (the
+  // run ends cancelled, its steps uncalled), not at the next cancel poll after a step began.
+  // (executeRun registers the run before its first await, so the cancel finds it here.)
+  if (run.cancelRequestedAt !== null) void runtime.activeRuns.cancel(runId).catch(() => {});
 }

@@ -141,4 +141,49 @@ describe(`a run left running by the previous process, on ${dbKind}`, () => {
     expect(viewed.at(-1)).toBe("run-end");
     expect(events.filter((e) => e.type === "step-start").map((e) => e.stepKey)).toEqual(["step-2"]);
   });
+
+  it("ends a run cancelled while no process executed it as cancelled, without calling it", async () => {
+    const env = await environment();
+    const first = await createRuntime(env);
+    const team = await first.db.prisma.team.create({ data: { name: "Cancelled meanwhile" } });
+    // Handed back at shutdown (lease cleared), then cancelled before any process claimed it.
+    const run = await first.db.prisma.run.create({
+      data: {
+        teamId: team.id,
+        mode: "parallel",
+        task: "name a lake",
+        status: "running",
+        startedAt: new Date(),
+        ownerId: null,
+        heartbeatAt: null,
+        cancelRequestedAt: new Date(),
+        steps: {
+          create: [
+            {
+              key: "step-1",
+              position: 0,
+              agentName: "a",
+              agentSnapshot: agent("a"),
+              status: "running",
+              attempts: 1,
+            },
+          ],
+        },
+      },
+    });
+    await first.close();
+
+    const second = await createRuntime(env);
+    closers.push(() => second.close());
+    await second.runs.activeRuns.idle();
+    const after = await second.db.prisma.run.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { steps: true },
+    });
+    expect(after.status).toBe("cancelled");
+    expect(after.steps[0]!.status).toBe("cancelled");
+    const events = await second.runs.eventLog.since(run.id, 0);
+    expect(events.map((e) => e.type)).not.toContain("step-start");
+    expect(events.at(-1)!.type).toBe("run-end");
+  });
 });
