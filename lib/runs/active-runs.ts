@@ -22,9 +22,9 @@ export const isHandedOff = (reason: unknown): reason is RunHandedOff =>
 
 /**
  * The runs this process is executing: their abort controllers, a heartbeat that renews their
- * leases (and hands off the runs whose lease another process took), and cancellation that reaches them from any instance — at once by
- * pub/sub, and within a poll by the cancel the database recorded, so a cancel sent while Redis
- * is down is late, never lost.
+ * leases (and hands off the runs whose lease another process took), and cancellation that
+ * reaches them from any instance — at once by pub/sub, and within a poll by the cancel the
+ * database recorded, so a cancel sent while Redis is down is late, never lost.
  */
 export interface ActiveRuns {
   /** Registers a run and returns the signal that cancels it. */
