@@ -15,7 +15,7 @@ import { isServedFromCache } from "./status";
 /** The two writes recording needs: the seam unit tests fill with a fake. */
 export interface RunWrites {
   run: { updateMany(args: Prisma.RunUpdateManyArgs): PromiseLike<{ count: number }> };
-  runStep: { update(args: Prisma.RunStepUpdateArgs): PromiseLike<unknown> };
+  runStep: { updateMany(args: Prisma.RunStepUpdateManyArgs): PromiseLike<{ count: number }> };
 }
 
 /** Records a run's events as rows; keeps the run's cost, which only the recorder can add up. */
@@ -74,8 +74,17 @@ async function updateOwnedRun(ctx: Context, data: Prisma.RunUpdateManyMutationIn
 
 const priorOf = (ctx: Context, key: string) => ctx.resumed?.priorAttempts.get(key) ?? [];
 
-const updateStep = (ctx: Context, key: string, data: Prisma.RunStepUpdateInput) =>
-  ctx.db.runStep.update({ where: { runId_key: { runId: ctx.runId, key } }, data });
+/**
+ * Writes a step's row only while this process owns its run, like the run's row: a process that
+ * lost its lease stops at its next step write, and never overwrites the step the new owner runs.
+ */
+async function updateStep(ctx: Context, key: string, data: Prisma.RunStepUpdateManyMutationInput) {
+  const { count } = await ctx.db.runStep.updateMany({
+    where: { runId: ctx.runId, key, run: { is: { ownerId: ctx.instanceId } } },
+    data,
+  });
+  if (count === 0) throw new LeaseLostError(`run ${ctx.runId} is owned by another process`);
+}
 
 /** A resumed run keeps the start of its first execution. */
 const onRunStart = (ctx: Context, event: RunStartEvent) =>
@@ -123,7 +132,7 @@ function answerColumns(ctx: Context, stepKey: string, answer: Answer) {
     cacheReadTokens: usage.cacheReadTokens,
     costUsd: cost,
     savedUsd: hit ? price : 0,
-  } satisfies Prisma.RunStepUpdateInput;
+  } satisfies Prisma.RunStepUpdateManyMutationInput;
   return { data, cost };
 }
 

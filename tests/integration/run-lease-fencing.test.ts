@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, type AppServer, startAppServer } from "../helpers/app-server";
 import { dbKind } from "../helpers/db";
+import { startSlowChain } from "../helpers/slow-chain";
 
 let app: AppServer;
 let api: ApiClient;
@@ -22,20 +23,7 @@ afterAll(async () => app?.close());
 describe(`a run whose lease another process took, on ${dbKind}`, () => {
   it("stops executing here at the next renewal, without writing the run's end", async () => {
     const prisma = app.runtime.db.prisma;
-    const { json } = await api.get("/api/agents");
-    const started = await api.post("/api/runs", {
-      mode: "chain",
-      task: `[[sim:tokens=200,tps=20]] fencing ${Date.now()}: a long answer`,
-      agents: [json.agents[0].id, json.agents[1].id],
-    });
-    expect(started.status).toBe(201);
-    const runId = started.json.id as string;
-    await expect
-      .poll(
-        async () => (await prisma.runStep.findFirst({ where: { runId, key: "step-1" } }))?.status,
-      )
-      .toBe("running");
-    expect(app.runtime.runs.activeRuns.has(runId)).toBe(true);
+    const runId = await startSlowChain(app, api, "fencing");
 
     // Another process claimed it (its lease runs far ahead, so this process never re-claims it).
     const claimedUntil = new Date(Date.now() + 3_600_000);

@@ -9,8 +9,8 @@ import {
 } from "@/lib/runs/record-run-event";
 
 /**
- * Captures every write the recorder makes, in order. `owner` is who owns the run's row: a run
- * write matches it only while its where names that owner (the fencing).
+ * Captures every write the recorder makes, in order. `owner` is who owns the run's row: a run or
+ * step write matches only while its where names that owner (the fencing).
  */
 function fakeWrites(owner = { id: "instance-a" as string | null }) {
   const writes: {
@@ -33,12 +33,15 @@ function fakeWrites(owner = { id: "instance-a" as string | null }) {
       },
     },
     runStep: {
-      update: async (args) => {
+      updateMany: async (args) => {
+        const run = args.where?.run as { is?: { ownerId?: string } } | undefined;
+        if (run?.is?.ownerId !== owner.id) return { count: 0 };
         writes.push({
           table: "runStep",
-          key: String(args.where.runId_key?.key),
+          key: String(args.where?.key),
           data: args.data as never,
         });
+        return { count: 1 };
       },
     },
   };
@@ -109,6 +112,14 @@ describe("createRunRecorder", () => {
     owner.id = "instance-b";
     await expect(rec.record(runEnd)).rejects.toBeInstanceOf(LeaseLostError);
     expect(writes.filter((w) => w.table === "run")).toEqual([]);
+  });
+
+  it("writes no step for a run another process claimed: the step write throws LeaseLostError", async () => {
+    const { rec, writes, owner } = recorder();
+    await rec.record(stepEnd("step-1", "miss"));
+    owner.id = "instance-b";
+    await expect(rec.record(stepEnd("step-2", "miss"))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(writes.map((w) => w.key)).toEqual(["step-1"]);
   });
 
   it("writes nothing for a step a resumed run copied: its row has it already", async () => {
