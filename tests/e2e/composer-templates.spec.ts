@@ -145,13 +145,17 @@ test("a template whose agent was deleted loads without it and says which agent i
   await expect(c.getByTestId("run-submit")).toBeEnabled();
   await expect(c.getByTestId("run-submit")).toHaveText("Run on 1 agent");
 
-  // At 390 px the templates band and the note fit; nothing scrolls sideways.
+  // At 390 px the templates band and the note fit; nothing scrolls sideways. Polled: after the
+  // resize, parts sized by a ResizeObserver (the history chart) keep their desktop width until
+  // the observer fires, which on a loaded machine comes after a first measurement.
   await page.setViewportSize({ width: 390, height: 844 });
-  expect(
-    await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    ),
-  ).toBe(0);
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    )
+    .toBe(0);
   await c.getByTestId("composer-templates").scrollIntoViewIfNeeded();
   await page.screenshot({
     path: "test-results/screenshots/composer-template-missing-mobile.png",

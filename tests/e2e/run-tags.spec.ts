@@ -79,13 +79,13 @@ test("a run is tagged on its page, and the history filters by that tag from the 
     page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
-  expect(await excess()).toBe(0);
+  await expect.poll(excess).toBe(0);
   await page.screenshot({
     path: "test-results/screenshots/history-tag-mobile.png",
     fullPage: true,
   });
   await page.goto(`/runs/${tagged}`);
   await expect(page.getByTestId("run-tag-list").getByTestId("tag")).toHaveCount(3);
-  expect(await excess()).toBe(0);
+  await expect.poll(excess).toBe(0);
   await page.screenshot({ path: "test-results/screenshots/run-tags-mobile.png" });
 });

@@ -123,11 +123,13 @@ test("on a 390 px phone the members are cards that fit, and the owner can still 
     expect(box.x + box.width).toBeLessThanOrEqual(390);
   }
   await expect(settings.membersTable.locator("thead")).not.toBeInViewport();
-  expect(
-    await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    ),
-  ).toBe(0);
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    )
+    .toBe(0);
   const mine = settings.membersTable.locator(`[data-email="${account.email}"]`);
   await expect(mine).toContainText("(you)");
 
