@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiClient, type AppServer, startAppServer } from "../../helpers/app-server";
+import { runEvents } from "../../helpers/run-events";
 import { captureLogs } from "../../helpers/log-capture";
 import { type PrivateRedis, startPrivateRedis } from "../../helpers/private-redis";
 
@@ -129,28 +130,10 @@ async function viewRun(
   runId: string,
   onEvent: (seen: SeenEvent[]) => Promise<void>,
 ): Promise<SeenEvent[]> {
-  const response = await fetch(`${app.url}/api/runs/${runId}/events`, {
-    headers: { cookie: api.cookie },
-  });
-  expect(response.status).toBe(200);
   const seen: SeenEvent[] = [];
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const reader = response.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) !== -1) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = frame.split("\n").find((line) => line.startsWith("data: "));
-      if (!data) continue;
-      const event = JSON.parse(data.slice(6)) as SeenEvent;
-      seen.push({ type: event.type, seq: event.seq });
-      await onEvent(seen);
-    }
+  for await (const event of runEvents<SeenEvent>(app.url, api.cookie, runId)) {
+    seen.push({ type: event.type, seq: event.seq });
+    await onEvent(seen);
   }
   return seen;
 }

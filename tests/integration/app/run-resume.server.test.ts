@@ -17,6 +17,7 @@ import type { Database } from "@/lib/db";
 import { openDatabase } from "@/lib/db/open-database";
 import { type Simulator, startSimulator } from "@/lib/llm/simulator";
 import { ApiClient } from "../../helpers/app-server";
+import { runEvents } from "../../helpers/run-events";
 import {
   type AppProcess as Instance,
   startWebProcess,
@@ -129,36 +130,13 @@ interface SeenEvent {
 }
 
 /** A viewer of the run's events (SSE) on one instance, until the run's end. */
-function watch(instance: Instance, api: ApiClient, runId: string): Promise<SeenEvent[]> {
-  return (async () => {
-    const response = await fetch(`${instance.url}/api/runs/${runId}/events`, {
-      headers: { cookie: api.cookie },
-    });
-    expect(response.status).toBe(200);
-    const seen: SeenEvent[] = [];
-    const decoder = new TextDecoder();
-    let buffer = "";
-    const reader = response.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) !== -1) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame.split("\n").find((l) => l.startsWith("data: "));
-        if (!data) continue;
-        const event = JSON.parse(data.slice(6)) as SeenEvent;
-        seen.push({ ...event, seenAt: Date.now() });
-        if (event.type === "run-end" || event.type === "run-interrupted") {
-          await reader.cancel();
-          return seen;
-        }
-      }
-    }
-    return seen;
-  })();
+async function watch(instance: Instance, api: ApiClient, runId: string): Promise<SeenEvent[]> {
+  const seen: SeenEvent[] = [];
+  for await (const event of runEvents<SeenEvent>(instance.url, api.cookie, runId)) {
+    seen.push({ ...event, seenAt: Date.now() });
+    if (event.type === "run-end" || event.type === "run-interrupted") break;
+  }
+  return seen;
 }
 
 async function waitForOwner(runId: string, instanceId: string): Promise<number> {
