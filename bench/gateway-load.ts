@@ -96,7 +96,9 @@ export interface Ctx {
   tag: string;
   direct: Target;
   gateway: Target;
-  pools: { direct: Pool; gateway: Pool };
+  /** bench/bare-proxy.mjs in front of the same upstream: the floor a proxy costs here. */
+  bare: Target;
+  pools: { direct: Pool; gateway: Pool; bare: Pool };
   /** A fresh prompt (never sent before in this run). */
   prompt(kind: string): string;
 }

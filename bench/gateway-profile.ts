@@ -6,7 +6,7 @@
  * written when the server exits) or with heap sampling.
  *
  *   npx tsx bench/gateway-profile.ts [--prof DIR] [--seconds N] [--db postgres]
- *     [--node-args "--trace-gc …"] miss1 miss64 hit64
+ *     [--node-args "--trace-gc …"] [idle] miss1 miss64 hit64
  * (BENCH_SERVER_STDOUT=1 shows the server's output, e.g. --trace-gc's heap sizes.)
  */
 import { readFileSync } from "node:fs";
@@ -124,6 +124,10 @@ try {
       log(
         `hit c=64 (load ${load1()}): ${Math.round(g.rps)} req/s p50 ${fmtMs(g.p50)} p99 ${fmtMs(g.p99)} errors ${g.errors} ${JSON.stringify(g.cache)} | RSS +${fmtMB(server.rss() - idle)}`,
       );
+    } else if (phase === "idle") {
+      // The server's own background work (timers, claims, flushes) with no requests at all.
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      log(`idle ${seconds} s (load ${load1()}): RSS +${fmtMB(server.rss() - idle)}`);
     } else log(`unknown phase ${phase}`);
     const cpu = cpuMs(server.pid) - cpu0;
     log(

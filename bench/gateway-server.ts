@@ -222,3 +222,20 @@ export async function startBenchServer(
     throw error;
   }
 }
+
+/** bench/bare-proxy.mjs in its own process, in front of `upstreamUrl`. */
+export async function startBareProxy(upstreamUrl: string): Promise<{ url: string; close(): void }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.resolve("bench/bare-proxy.mjs"), String(port), upstreamUrl],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once("data", () => resolve());
+    child.once("exit", (code) => reject(new Error(`bare proxy exited ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => void child.kill("SIGKILL") };
+}

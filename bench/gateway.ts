@@ -10,6 +10,9 @@
  *   100 identical concurrent requests → 1 upstream call, 100 identical bodies (id aside)
  *   server RSS after 30 s at c=64 ≤ idle + 150 MB
  *
+ * Beside direct, the misses are also measured through bench/bare-proxy.mjs (node:http in, undici
+ * out, nothing else): the floor a Node proxy costs on this machine, printed with each miss row.
+ *
  * Misses are unique prompts at `temperature: 0` (cacheable, so a miss pays for storing its answer);
  * hits replay one. Load: bench/pool-load.mjs (undici Pool, keep-alive) in its own process.
  */
@@ -24,6 +27,7 @@ import {
   type Deployment,
   ensureBuild,
   reachable,
+  startBareProxy,
   startBenchServer,
 } from "./gateway-server";
 import {
@@ -45,10 +49,10 @@ const COMMON = { "content-type": "application/json", "anthropic-version": "2023-
 
 /** Miss, c=1: interleaved blocks so that drift on a shared machine hits both sides alike. */
 async function missC1(ctx: Ctx): Promise<Row[]> {
-  const c1 = { direct: [] as number[], gateway: [] as number[] };
+  const c1 = { direct: [] as number[], gateway: [] as number[], bare: [] as number[] };
   let errors = 0;
   for (let block = 0; block < 3; block++) {
-    for (const side of ["direct", "gateway"] as const) {
+    for (const side of ["direct", "bare", "gateway"] as const) {
       for (let i = 0; i < 80; i++) {
         const r = await once(ctx.pools[side], ctx[side], body(ctx.prompt("c1")));
         c1[side].push(r.ms);
@@ -58,8 +62,9 @@ async function missC1(ctx: Ctx): Promise<Row[]> {
   }
   const d = summarize(c1.direct);
   const g = summarize(c1.gateway);
+  const b = summarize(c1.bare);
   log(
-    `${ctx.tag} miss c=1: direct p50 ${fmtMs(d.p50)} p99 ${fmtMs(d.p99)} | gateway p50 ${fmtMs(g.p50)} p99 ${fmtMs(g.p99)} | errors ${errors}`,
+    `${ctx.tag} miss c=1: direct p50 ${fmtMs(d.p50)} p99 ${fmtMs(d.p99)} | bare proxy p50 ${fmtMs(b.p50)} p99 ${fmtMs(b.p99)} | gateway p50 ${fmtMs(g.p50)} p99 ${fmtMs(g.p99)} | errors ${errors}`,
   );
   return (
     [
@@ -71,11 +76,11 @@ async function missC1(ctx: Ctx): Promise<Row[]> {
     return {
       id: `gw.${ctx.tag}.miss.c1.${p}`,
       benchmark: `gateway miss c=1, added ${p} [${ctx.tag}]`,
-      result: `${signed(added)} (gateway ${fmtMs(g[p])}, direct ${fmtMs(d[p])}; ${ratio(g[p], d[p])})${errors ? `, ${errors} errors` : ""}`,
+      result: `${signed(added)} (gateway ${fmtMs(g[p])}, direct ${fmtMs(d[p])}; ${ratio(g[p], d[p])}; a bare proxy ${signed(b[p] - d[p])})${errors ? `, ${errors} errors` : ""}`,
       target: `<= ${target} ms`,
       met: added <= target && errors === 0,
       value: added,
-      details: { direct: rounded(d), gateway: rounded(g), errors },
+      details: { direct: rounded(d), gateway: rounded(g), bareProxy: rounded(b), errors },
     };
   });
 }
@@ -84,6 +89,7 @@ async function missC1(ctx: Ctx): Promise<Row[]> {
 async function missC64(ctx: Ctx, idleRss: number): Promise<{ rows: Row[]; direct: LoadResult }> {
   const { tag, server } = ctx;
   const d = await load(ctx.direct, body(ctx.prompt("c64") + " {{n}}"), 64, 6000);
+  const b = await load(ctx.bare, body(ctx.prompt("c64") + " {{n}}"), 64, 6000);
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.rss())), 1000);
   const g = await load(ctx.gateway, body(ctx.prompt("c64") + " {{n}}"), 64, 30_000);
@@ -91,17 +97,17 @@ async function missC64(ctx: Ctx, idleRss: number): Promise<{ rows: Row[]; direct
   clearInterval(sampler);
   peakRss = Math.max(peakRss, loadedRss);
   log(
-    `${tag} miss c=64: direct ${Math.round(d.rps)} req/s p50 ${fmtMs(d.p50)} p99 ${fmtMs(d.p99)} | gateway ${Math.round(g.rps)} req/s p50 ${fmtMs(g.p50)} p99 ${fmtMs(g.p99)} errors ${g.errors} ${JSON.stringify(g.cache)}`,
+    `${tag} miss c=64: direct ${Math.round(d.rps)} req/s p50 ${fmtMs(d.p50)} p99 ${fmtMs(d.p99)} | bare proxy ${Math.round(b.rps)} req/s p50 ${fmtMs(b.p50)} p99 ${fmtMs(b.p99)} | gateway ${Math.round(g.rps)} req/s p50 ${fmtMs(g.p50)} p99 ${fmtMs(g.p99)} errors ${g.errors} ${JSON.stringify(g.cache)}`,
   );
   const rows: Row[] = [
     {
       id: `gw.${tag}.miss.c64.rps`,
       benchmark: `gateway miss c=64, throughput (30 s) [${tag}]`,
-      result: `${Math.round(g.rps).toLocaleString("en-US")} req/s (direct ${Math.round(d.rps).toLocaleString("en-US")}; ${ratio(g.rps, d.rps)})`,
+      result: `${Math.round(g.rps).toLocaleString("en-US")} req/s (direct ${Math.round(d.rps).toLocaleString("en-US")}; ${ratio(g.rps, d.rps)}; a bare proxy ${Math.round(b.rps).toLocaleString("en-US")})`,
       target: ">= 700 req/s",
       met: g.rps >= 700,
       value: g.rps,
-      details: { direct: d, gateway: g },
+      details: { direct: d, gateway: g, bareProxy: b },
     },
   ];
   for (const [p, target] of [
@@ -112,7 +118,7 @@ async function missC64(ctx: Ctx, idleRss: number): Promise<{ rows: Row[]; direct
     rows.push({
       id: `gw.${tag}.miss.c64.${p}`,
       benchmark: `gateway miss c=64, added ${p} [${tag}]`,
-      result: `${signed(added)} (gateway ${fmtMs(g[p])}, direct ${fmtMs(d[p])}; ${ratio(g[p], d[p])})`,
+      result: `${signed(added)} (gateway ${fmtMs(g[p])}, direct ${fmtMs(d[p])}; ${ratio(g[p], d[p])}; a bare proxy ${signed(b[p] - d[p])})`,
       target: `<= ${target} ms`,
       met: added <= target,
       value: added,
@@ -182,6 +188,7 @@ async function hits(ctx: Ctx, direct: LoadResult): Promise<Row[]> {
 async function measure(
   server: BenchServer,
   upstream: RecordingUpstream,
+  bareOrigin: string,
   tag: string,
 ): Promise<Row[]> {
   const direct: Target = {
@@ -194,6 +201,7 @@ async function measure(
     path: "/api/anthropic/v1/messages",
     headers: { ...COMMON, "x-api-key": server.key },
   };
+  const bare: Target = { origin: bareOrigin, path: "/v1/messages", headers: COMMON };
   const run = `${Date.now().toString(36)}-${tag}`;
   let n = 0;
   const ctx: Ctx = {
@@ -202,9 +210,11 @@ async function measure(
     tag,
     direct,
     gateway,
+    bare,
     pools: {
       direct: new Pool(direct.origin, { connections: 128 }),
       gateway: new Pool(gateway.origin, { connections: 128 }),
+      bare: new Pool(bare.origin, { connections: 128 }),
     },
     prompt: (kind) => `Gateway bench ${kind} ${run} ${n++}: say something short.`,
   };
@@ -213,6 +223,7 @@ async function measure(
     for (let i = 0; i < 30; i++) {
       await once(ctx.pools.direct, direct, body(ctx.prompt("warm")));
       await once(ctx.pools.gateway, gateway, body(ctx.prompt("warm")));
+      await once(ctx.pools.bare, bare, body(ctx.prompt("warm")));
     }
     const idleRss = server.rss();
     const rows = await missC1(ctx);
@@ -222,6 +233,7 @@ async function measure(
   } finally {
     await ctx.pools.direct.close();
     await ctx.pools.gateway.close();
+    await ctx.pools.bare.close();
   }
 }
 
@@ -242,6 +254,7 @@ export async function gatewayGroup(): Promise<GroupResult> {
         : { json: jsonMessage(o) };
     },
   });
+  const bare = await startBareProxy(upstream.url);
   const deployments: Deployment[] = [{ kind: "embedded" }];
   if (process.env.BENCH_GATEWAY_DB === "postgres") {
     const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -261,12 +274,13 @@ export async function gatewayGroup(): Promise<GroupResult> {
         `gateway [${tag}]: next start (${build}) on ${server.describe}; upstream = recording fake, fixed ${UPSTREAM_LATENCY_MS} ms, canned JSON; RATE_LIMIT_API_PER_MINUTE=1e8, MAX_CONCURRENCY=256; load = undici Pool in a separate process.`,
       );
       try {
-        rows.push(...(await measure(server, upstream, tag)));
+        rows.push(...(await measure(server, upstream, bare.url, tag)));
       } finally {
         await server.close();
       }
     }
   } finally {
+    bare.close();
     await upstream.close();
   }
   return { group: "gateway", rows, notes, durationMs: nowMs() - t0 };
