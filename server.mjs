@@ -15,10 +15,14 @@ process.env.NODE_ENV ??= "production";
 // ~430 MB of garbage in 30 s around a ~150 MB live heap. Growth of 100 % (2x live) kept it to
 // +150 MB; 50 % gave the same RSS but cost cache hits a third of their throughput (README,
 // "Memory"). 0 leaves V8's own heuristic.
-const heapGrowingPercent = Number(process.env.HEAP_GROWING_PERCENT ?? 100);
-if (Number.isInteger(heapGrowingPercent) && heapGrowingPercent > 0) {
-  v8.setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
+const heapGrowingPercent = Number(process.env.HEAP_GROWING_PERCENT?.trim() || 100);
+if (!Number.isInteger(heapGrowingPercent) || heapGrowingPercent < 0) {
+  console.error(
+    `HEAP_GROWING_PERCENT: must be a whole number of at least 0 (got "${process.env.HEAP_GROWING_PERCENT}")`,
+  );
+  process.exit(1);
 }
+if (heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
 const { default: next } = await import("next");
 
 const port = Number(process.env.PORT || 3000);
