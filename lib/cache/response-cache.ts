@@ -24,9 +24,24 @@ export type { CacheCall, ResponseCacheOptions } from "./cache-call";
 
 /** What coalesced callers share: the upstream's head, then its body, then the stored usage. */
 type FlightItem =
-  | { kind: "head"; status: number; headers: Headers | null; replayed: boolean }
+  | {
+      kind: "head";
+      status: number;
+      headers: Headers | null;
+      /** A stored answer, not the upstream's: how it was found (hit-db, or another instance's). */
+      replayed: false | "hit-db" | "coalesced";
+      sourceId?: string;
+    }
   | { kind: "text"; text: string }
   | { kind: "end"; found: Found };
+
+/** Whom a call's statistics are counted for. */
+const whoOf = (call: CacheCall) => ({
+  teamId: call.tenant,
+  agentId: call.agentId,
+  model: call.model,
+  warm: call.warm,
+});
 
 const consoleLogger: CacheLogger = {
   warn: (message, fields) => console.warn(`[cache] ${message}`, fields ?? {}),
@@ -62,7 +77,7 @@ export class ResponseCache {
 
   /** Serves a call from L1, L2, a shared flight or the upstream. Rejects only before any answer. */
   async fetch(call: CacheCall, upstream: Upstream): Promise<CachedAnswer> {
-    const who = { teamId: call.tenant, agentId: call.agentId, model: call.model, warm: call.warm };
+    const who = whoOf(call);
     if (call.mode === "bypass") {
       this.#stats.event(who, "bypass");
       const response = await upstream(call.signal ?? new AbortController().signal);
@@ -71,9 +86,13 @@ export class ResponseCache {
     if (call.mode !== "refresh") {
       const memory = this.#entries.readMemory(call.key);
       if (memory !== null) return this.#hit("hit-memory", memory, call);
-      const db = await this.#entries.readDb(call.key, call.tenant, call.model);
-      if (db.kind === "found") return this.#hit("hit-db", db.found, call);
-      if (db.kind === "tampered") this.#stats.event(who, "tampered");
+      // With a cross-instance lock, L2 is read once, under the lock (#produce): a miss then
+      // makes one L2 read before its upstream call, not one here and another after the lock.
+      if (!this.#o.lock) {
+        const db = await this.#entries.readDb(call.key, call.tenant, call.model);
+        if (db.kind === "found") return this.#hit("hit-db", db.found, call);
+        if (db.kind === "tampered") this.#stats.event(who, "tampered");
+      }
     }
     // A refresh must reach upstream, so it never shares a flight that may answer from a store.
     const flightKey = `${call.key}:${call.format}${call.mode === "refresh" ? ":refresh" : ""}`;
@@ -91,13 +110,14 @@ export class ResponseCache {
       throw error;
     }
     const head = first.value as Extract<FlightItem, { kind: "head" }>;
-    const status: CacheStatus = leader && !head.replayed ? "miss" : "coalesced";
+    const status: CacheStatus = head.replayed || (leader ? "miss" : "coalesced");
     const seen: { found?: Found } = {};
     return {
       status,
       httpStatus: head.status,
       headers: head.headers,
       format: call.format,
+      ...(head.sourceId ? { sourceId: head.sourceId } : {}),
       usage: () => seen.found && tokensOf(seen.found),
       body: this.#relay(items, status, head.status === 200 && status !== "miss", who, seen),
     };
@@ -134,11 +154,7 @@ export class ResponseCache {
     call: CacheCall,
   ): Promise<CachedAnswer> {
     const { text, sourceId } = await replayBody(found.stored, call.format);
-    this.#stats.saved(
-      { teamId: call.tenant, agentId: call.agentId, model: call.model, warm: call.warm },
-      status,
-      found,
-    );
+    this.#stats.saved(whoOf(call), status, found);
     return {
       status,
       httpStatus: 200,
@@ -174,8 +190,9 @@ export class ResponseCache {
       }
     } finally {
       await items.return?.();
-      if (status === "coalesced" && seen.found) this.#stats.saved(who, status, seen.found);
-      else this.#stats.event(who, status);
+      if ((status === "coalesced" || status === "hit-db") && seen.found) {
+        this.#stats.saved(who, status, seen.found);
+      } else this.#stats.event(who, status);
     }
   }
 
@@ -190,7 +207,7 @@ export class ResponseCache {
   ): AsyncGenerator<FlightItem, void, undefined> {
     // This caller's L2 read may have missed a flight that finished and filled L1 meanwhile.
     const memory = call.mode === "refresh" ? null : this.#entries.readMemory(call.key, false);
-    if (memory !== null) return yield* this.#replayed(memory, call);
+    if (memory !== null) return yield* this.#replayed(memory, call, "coalesced");
     const lock = this.#o.lock;
     const attempt = lock
       ? await attemptLock(lock, call.key, {
@@ -212,13 +229,16 @@ export class ResponseCache {
         .catch(() => signal.throwIfAborted())
         .finally(() => this.#o.onLockWait?.(this.#now() - waitedFrom));
     }
-    if (attempt !== undefined && attempt.kind !== "unavailable" && call.mode !== "refresh") {
-      // Another instance may have stored the answer between our L2 miss and now.
+    if (lock && call.mode !== "refresh") {
+      // The one L2 read: under the lock, so an answer another instance stored before releasing
+      // it is found here (after a wait on its holder, that answer is this call's, shared).
       const db = await this.#entries.readDb(call.key, call.tenant, call.model);
       if (db.kind === "found") {
-        if (attempt.kind === "acquired") this.#entries.background(attempt.release());
-        return yield* this.#replayed(db.found, call);
+        if (attempt?.kind === "acquired") this.#entries.background(attempt.release());
+        const how = attempt?.kind === "held" ? "coalesced" : "hit-db";
+        return yield* this.#replayed(db.found, call, how);
       }
+      if (db.kind === "tampered") this.#stats.event(whoOf(call), "tampered");
     }
     const release = attempt?.kind === "acquired" ? attempt.release : undefined;
     yield* this.#callUpstream(call, upstream, signal, release);
@@ -257,9 +277,13 @@ export class ResponseCache {
     }
   }
 
-  async *#replayed(found: Found, call: CacheCall): AsyncGenerator<FlightItem, void, undefined> {
-    const { text } = await replayBody(found.stored, call.format);
-    yield { kind: "head", status: 200, headers: null, replayed: true };
+  async *#replayed(
+    found: Found,
+    call: CacheCall,
+    how: "hit-db" | "coalesced",
+  ): AsyncGenerator<FlightItem, void, undefined> {
+    const { text, sourceId } = await replayBody(found.stored, call.format);
+    yield { kind: "head", status: 200, headers: null, replayed: how, sourceId };
     yield { kind: "text", text };
     yield { kind: "end", found };
   }

@@ -281,6 +281,29 @@ describe("ResponseCache", () => {
     expect(waitsB).toHaveBeenCalledTimes(1);
   });
 
+  it("with a cross-instance lock, reads L2 once per miss, under the lock", async () => {
+    const shared = { l2: createMemoryL2Store(), lock: createLocalFlightLock() };
+    const reads = vi.spyOn(shared.l2, "get");
+    const a = setup(shared);
+    expect((await a.call()).statuses).toEqual(["miss"]);
+    // Before: one read before the flight and a second after taking the lock.
+    expect(reads).toHaveBeenCalledTimes(1);
+    await a.cache.idle();
+    // Another instance (its own L1) finds the stored answer with its one read: a hit, counted
+    // as saved, with the source id like any hit.
+    const b = setup(shared);
+    const hit = await b.call();
+    expect(hit.statuses).toEqual(["hit-db"]);
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(b.computes()).toBe(0);
+    expect(b.stats.drain()[0]).toMatchObject({ hitsDb: 1, misses: 0, outputTokensSaved: 34 });
+    // The lock it took for the read was released: the key is free for the next miss.
+    await b.cache.idle();
+    expect(
+      await shared.lock.acquire(cacheKey(request, { tenant: "team_a" }), { ttlMs: 1000 }),
+    ).not.toBeNull();
+  });
+
   it("reports the status once, before the first event", async () => {
     const { cache, compute } = setup();
     const log: string[] = [];
