@@ -12,9 +12,9 @@ import v8 from "node:v8";
 process.env.NODE_ENV ??= "production";
 // V8 lets the old generation grow to up to 4x its live size before a full collection: under
 // gateway load (objects that live as long as an upstream call are promoted) this process grew by
-// ~430 MB of garbage in 30 s around a ~150 MB live heap. Growth of 100 % (2x live) kept it to
-// +150 MB; 50 % gave the same RSS but cost cache hits a third of their throughput (README,
-// "Memory"). 0 leaves V8's own heuristic.
+// ~430 MB in 30 s around a ~105 MB live heap. Growth of 100 % (2x live) kept it to +149–219 MB;
+// 50 % gave no less RSS but cost cache hits a third of their throughput (README, "Memory").
+// 0 leaves V8's own heuristic.
 const heapGrowingPercent = Number(process.env.HEAP_GROWING_PERCENT?.trim() || 100);
 if (!Number.isInteger(heapGrowingPercent) || heapGrowingPercent < 0) {
   console.error(

@@ -290,7 +290,7 @@ describe("ResponseCache", () => {
     expect(reads).toHaveBeenCalledTimes(1);
     await a.cache.idle();
     // Another instance (its own L1) finds the stored answer with its one read: a hit, counted
-    // as saved, with the source id like any hit.
+    // as saved.
     const b = setup(shared);
     const hit = await b.call();
     expect(hit.statuses).toEqual(["hit-db"]);
