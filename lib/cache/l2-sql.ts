@@ -77,12 +77,12 @@ const UPSERT_MANY = `INSERT INTO "CacheEntry" ("key", "teamId", "agentId", "mode
     "encrypted" = excluded."encrypted", "hmac" = excluded."hmac",
     "sizeBytes" = excluded."sizeBytes", "inputTokens" = excluded."inputTokens",
     "outputTokens" = excluded."outputTokens", "latencyMs" = excluded."latencyMs",
-    "hitCount" = excluded."hitCount", "createdAt" = excluded."createdAt",
-    "lastHitAt" = excluded."lastHitAt", "expiresAt" = excluded."expiresAt"`;
+    "createdAt" = excluded."createdAt", "expiresAt" = excluded."expiresAt"`;
 
 /**
  * Inserts or replaces rows in one statement, all or nothing. A key twice in one batch keeps its
- * last row (one statement may not update a row twice).
+ * last row (one statement may not update a row twice). A replaced row keeps its hitCount and
+ * lastHitAt: a refresh (cache warming) rewrites the answer, not the hits it earned (issue 13 #8).
  */
 export async function upsertMany(sql: SqlQuery, entries: readonly StoredEntry[]): Promise<void> {
   const byKey = new Map<string, StoredEntry>();

@@ -85,6 +85,24 @@ describe("createPrismaL2Store", () => {
     expect((await l2.get(rows[0]!.key))?.response).toBe("again");
   });
 
+  it("keeps a row's hit history when a batch rewrites it, as a lone put does", async () => {
+    const { l2 } = store();
+    const [a, b] = [makeEntry(), makeEntry()];
+    await l2.putMany!([a, b]);
+    const hitAt = new Date(a.lastHitAt.getTime() + 60_000);
+    await l2.touchMany!(new Map([[a.key, 2]]), hitAt);
+    // A warming refresh: new answer, fresh counters in the row it sends.
+    const fresh = { hitCount: 0, lastHitAt: new Date(hitAt.getTime() + 1_000) };
+    await l2.putMany!([
+      { ...a, ...fresh, response: "refreshed a" },
+      { ...b, ...fresh, response: "refreshed b" },
+    ]);
+    const got = await l2.get(a.key);
+    expect(got).toMatchObject({ response: "refreshed a", hitCount: 2, lastHitAt: hitAt });
+    expect(await l2.get(b.key)).toMatchObject({ response: "refreshed b", hitCount: 0 });
+    expect((await l2.get(b.key))?.lastHitAt).toEqual(b.lastHitAt);
+  });
+
   it("refuses a batch with a row for a team that does not exist, as a whole", async () => {
     const { l2 } = store();
     const good = makeEntry();
