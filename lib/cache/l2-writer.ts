@@ -127,7 +127,9 @@ export class L2Writer {
   async #write(rows: StoredEntry[]): Promise<void> {
     const { l2 } = this.#o;
     if (rows.length === 0) return;
-    if (l2.putMany && rows.length > 1) {
+    // A lone row too: at low rates every batch is one row, and the per-row path (Prisma's
+    // upsert) nearly doubled a miss's server CPU on Postgres (24.5 → 13.5 ms at c=1).
+    if (l2.putMany) {
       try {
         await l2.putMany(rows);
         this.#written += rows.length;

@@ -51,6 +51,16 @@ describe("L2Writer", () => {
     expect(writer.stats()).toEqual({ written: 10, dropped: 0, failed: 0, pending: 0 });
   });
 
+  it("writes a lone row with the batch statement too, not the per-row fallback", async () => {
+    const { l2, writer, statements } = setup();
+    writer.push({ entry: () => row("only") });
+    await vi.waitFor(() => expect(writer.busy()).toBe(false));
+    // The per-row path (Prisma's upsert on the real store) costs far more per row.
+    expect(statements).toEqual([1]);
+    expect(l2.calls.put).toBe(0);
+    expect(l2.rows.has("only")).toBe(true);
+  });
+
   it("keeps at most maxPending rows waiting: the oldest are dropped, counted and released", async () => {
     const { l2, writer, logger } = setup({ maxPending: 3 });
     const released: string[] = [];
