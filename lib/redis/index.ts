@@ -38,6 +38,10 @@ export function createRedisClient(
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
     commandTimeout: options.commandTimeoutMs ?? 500,
+    // Commands issued in one turn of the event loop (many requests' rate limits, locks and
+    // outbound reservations under load) go out in one socket write, not one write each: the
+    // writes were a tenth of the gateway's CPU at 64 concurrent misses (README, "Scaling out").
+    enableAutoPipelining: true,
     circuit,
   });
   let lastError = "";
