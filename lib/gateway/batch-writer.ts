@@ -35,7 +35,7 @@ export interface BatchWriterOptions<T> {
   onStoreError?(error: unknown, pending: number): void;
   /** Delay between the first queued row and its write. @default 200 */
   flushMs?: number;
-  /** Rows per insert. @default 500 */
+  /** Rows per insert. @default 100 */
   maxBatch?: number;
   /** Past this many queued rows (a long store outage) the oldest are dropped. @default 20_000 */
   maxBuffer?: number;
@@ -61,7 +61,7 @@ class StoreFailure extends Error {
  */
 export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWriter<T> {
   const flushMs = options.flushMs ?? 200;
-  const maxBatch = options.maxBatch ?? 500;
+  const maxBatch = options.maxBatch ?? 100;
   const maxBuffer = options.maxBuffer ?? 20_000;
   const retryMs = options.retryMs ?? 5_000;
   let rows: T[] = [];
@@ -81,7 +81,10 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
   async function drain(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
-    while (rows.length > 0) {
+    for (let first = true; rows.length > 0; first = false) {
+      // Between batches, requests go first: an embedded database runs each statement on this
+      // thread, and a long flush written as one statement held every request for 30–50 ms.
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
       const batch = rows.splice(0, maxBatch);
       try {
         await writeIsolating(options, batch, counts);

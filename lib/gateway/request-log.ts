@@ -60,7 +60,7 @@ export interface RequestLogOptions {
   insert?: (rows: GatewayRequestRow[]) => Promise<void>;
   /** @default 200 */
   flushMs?: number;
-  /** @default 500 */
+  /** @default 100 */
   maxBatch?: number;
   /** @default 20_000 */
   maxBuffer?: number;
@@ -110,8 +110,9 @@ export { isRowRejection, sqlStateOf } from "@/lib/db/sql-state";
 
 /**
  * The gateway's request log, owned by the runtime: rows queued by `write` are inserted in
- * batches (one INSERT per ~200 ms), a row the database refuses is isolated and dropped without
- * holding back the rows after it, and a database outage keeps rows until it ends (bounded).
+ * batches (every ~200 ms, up to 100 rows per INSERT), a row the database refuses is isolated and
+ * dropped without holding back the rows after it, and a database outage keeps rows until it ends
+ * (bounded).
  */
 export function createRequestLog(options: RequestLogOptions): RequestLog {
   const writer = createBatchWriter<GatewayRequestRow>({

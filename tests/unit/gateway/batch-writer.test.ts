@@ -35,6 +35,23 @@ describe("the batch writer", () => {
     expect(store.state.inserts).toBe(3);
   });
 
+  it("lets other work run between the statements of one flush", async () => {
+    const events: string[] = [];
+    const writer = createBatchWriter<string>({
+      insert: async (batch) => {
+        // Work that arrives while the first statement runs (a request, on an embedded database).
+        if (events.length === 0) setImmediate(() => events.push("other work"));
+        events.push(`insert ${batch.join(",")}`);
+      },
+      isRowError: () => false,
+      onDrop: () => {},
+      maxBatch: 2,
+    });
+    for (const row of ["a", "b", "c", "d", "e", "f"]) writer.write(row);
+    await writer.flush();
+    expect(events).toEqual(["insert a,b", "other work", "insert c,d", "insert e,f"]);
+  });
+
   it("isolates a poisoned row, drops it with a count, and writes every row around it", async () => {
     const store = fakeStore();
     const drops: string[] = [];
