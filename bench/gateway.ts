@@ -1,7 +1,8 @@
 /**
- * Gateway benchmarks through the server as users start it (`next start` on a production build),
- * against a fake Anthropic upstream with a fixed 50 ms latency (tests/fixtures/recording-upstream,
- * configured as ANTHROPIC_BASE_URL), direct-to-upstream and through the gateway in the same run:
+ * Gateway benchmarks through the server as users start it (`npm run serve`: server.mjs on a
+ * production build), against a fake Anthropic upstream with a fixed 50 ms latency
+ * (tests/fixtures/recording-upstream, configured as ANTHROPIC_BASE_URL), direct-to-upstream and
+ * through the gateway in the same run:
  * on the embedded defaults, and also on Postgres + Redis when BENCH_GATEWAY_DB=postgres.
  *
  *   miss c=1     added p50 / p99 over direct            ≤ 2 / ≤ 5 ms
@@ -271,7 +272,7 @@ export async function gatewayGroup(): Promise<GroupResult> {
       const tag =
         deployment.kind === "embedded" ? "embedded" : deployment.redisUrl ? "pg+redis" : "pg";
       notes.push(
-        `gateway [${tag}]: next start (${build}) on ${server.describe}; upstream = recording fake, fixed ${UPSTREAM_LATENCY_MS} ms, canned JSON; RATE_LIMIT_API_PER_MINUTE=1e8, MAX_CONCURRENCY=256; load = undici Pool in a separate process.`,
+        `gateway [${tag}]: npm run serve (server.mjs, ${build}) on ${server.describe}; upstream = recording fake, fixed ${UPSTREAM_LATENCY_MS} ms, canned JSON; RATE_LIMIT_API_PER_MINUTE=1e8, MAX_CONCURRENCY=256; load = undici Pool in a separate process.`,
       );
       try {
         rows.push(...(await measure(server, upstream, bare.url, tag)));
