@@ -134,8 +134,10 @@ export class L2Writer {
         await l2.putMany(rows);
         this.#written += rows.length;
         return;
-      } catch {
-        // Fall through: the rows one by one tell a bad row from a store that is down.
+      } catch (error) {
+        // A lone row's refusal is already its own; several rows are retried one by one, which
+        // tells a bad row from a store that is down.
+        if (rows.length === 1) return this.#failedWrites(1, 1, error);
       }
     }
     let failed = 0;
@@ -149,14 +151,16 @@ export class L2Writer {
         firstError ??= error;
       }
     }
-    if (failed > 0) {
-      // One line per batch, not per row: in an outage every row fails the same way.
-      this.#failed += failed;
-      this.#o.logger.error("could not write cache entries to L2", {
-        failed,
-        of: rows.length,
-        error: String(firstError),
-      });
-    }
+    if (failed > 0) this.#failedWrites(failed, rows.length, firstError);
+  }
+
+  /** One line per batch, not per row: in an outage every row fails the same way. */
+  #failedWrites(failed: number, of: number, error: unknown): void {
+    this.#failed += failed;
+    this.#o.logger.error("could not write cache entries to L2", {
+      failed,
+      of,
+      error: String(error),
+    });
   }
 }

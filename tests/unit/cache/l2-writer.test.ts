@@ -61,6 +61,20 @@ describe("L2Writer", () => {
     expect(l2.rows.has("only")).toBe(true);
   });
 
+  it("counts a lone row the batch statement refused as failed, without a second attempt", async () => {
+    const { l2, writer, logger } = setup();
+    writer.push({ entry: () => row("lonely", "gone") });
+    await vi.waitFor(() => expect(writer.busy()).toBe(false));
+    expect(l2.calls.put).toBe(0);
+    expect(l2.rows.has("lonely")).toBe(false);
+    expect(writer.stats()).toMatchObject({ written: 0, failed: 1 });
+    expect(logger.error).toHaveBeenCalledWith("could not write cache entries to L2", {
+      failed: 1,
+      of: 1,
+      error: "Error: foreign key violation",
+    });
+  });
+
   it("keeps at most maxPending rows waiting: the oldest are dropped, counted and released", async () => {
     const { l2, writer, logger } = setup({ maxPending: 3 });
     const released: string[] = [];
