@@ -10,7 +10,7 @@ export interface GatewayUpstreamOptions {
   maxConcurrency: number;
   /** The pool itself, when the caller observes it (metrics). @default a FIFO semaphore of maxConcurrency */
   pool?: Semaphore;
-  /** No response head within this long: 504 timeout_error. */
+  /** No response head within this long of the call's admission (outbound limits): 504 timeout_error. */
   firstByteTimeoutMs: number;
   /** No body bytes for this long: the stream is cut off with a timeout error. */
   idleTimeoutMs: number;
@@ -53,13 +53,18 @@ export function createGatewayUpstream(options: GatewayUpstreamOptions): GatewayU
       signal.removeEventListener("abort", onAbort);
       release();
     };
-    const firstByte = setTimeout(
-      () => controller.abort(new AppError("upstream_timeout", firstByteMessage(options))),
-      options.firstByteTimeoutMs,
-    );
+    let firstByte: NodeJS.Timeout | undefined;
+    const startClock = () => {
+      firstByte = setTimeout(
+        () => controller.abort(new AppError("upstream_timeout", firstByteMessage(options))),
+        options.firstByteTimeoutMs,
+      );
+    };
     let response: UpstreamResponse;
     try {
-      response = await options.send(bounded(request, options), { signal: controller.signal });
+      response = await options.send(clockedFromAdmission(bounded(request, options), startClock), {
+        signal: controller.signal,
+      });
     } catch (error) {
       done();
       throw controller.signal.reason instanceof AppError ? controller.signal.reason : error;
@@ -70,6 +75,24 @@ export function createGatewayUpstream(options: GatewayUpstreamOptions): GatewayU
     if (body === null) done();
     return { ...response, body };
   };
+}
+
+/**
+ * Starts the first-byte clock once the call is admitted past the outbound limits: a wait for room
+ * (a hold after the upstream's 429, a full window) is not the upstream's silence, and has its own
+ * bound (429 with retry-after). A call outside the limits is admitted at once.
+ */
+function clockedFromAdmission(request: RawRequest, start: () => void): RawRequest {
+  const outbound = request.outbound;
+  if (!outbound) {
+    start();
+    return request;
+  }
+  const onWait = (ms: number) => {
+    outbound.onWait?.(ms);
+    start();
+  };
+  return { ...request, outbound: { ...outbound, onWait } };
 }
 
 /** The gateway's bound on a wait for outbound room, unless the call set its own. */

@@ -185,7 +185,12 @@ describe(`upstream errors reach the client as sent on ${dbKind}`, () => {
         "anthropic-ratelimit-requests-remaining": "0",
       },
     });
-    const text = bodyText(`limited ${Math.random()}`);
+    // A model of its own: the 429 holds its model's calls on every instance, and with REDIS_URL
+    // every test file running now is one.
+    const text = bodyText(`limited ${Math.random()}`).replace(
+      '"claude-opus-4-8"',
+      `"claude-held-${Math.random().toString(36).slice(2, 8)}"`,
+    );
     const limited = await post(text);
     expect(limited.response.status).toBe(429);
     expect(limited.bytes.toString()).toBe(body);

@@ -327,7 +327,13 @@ describe(`gateway errors as the SDK's own classes on ${dbKind}`, () => {
 
   it("passes an upstream 429 through as RateLimitError with its retry-after", async () => {
     const error = await thrown(() =>
-      client.messages.create(params(fresh("Slow down [[sim:status=429,retry-after=7]]"))),
+      // A model of its own: the 429 holds its model's calls for 7 s on every instance, and with
+      // REDIS_URL every test file running now is one.
+      client.messages.create(
+        params(fresh("Slow down [[sim:status=429,retry-after=7]]"), {
+          model: `claude-sim-held-${Math.random().toString(36).slice(2, 8)}`,
+        }),
+      ),
     );
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).headers?.get("retry-after")).toBe("7");

@@ -71,6 +71,22 @@ describe(`the gateway's upstream timeouts and pool on ${dbKind}`, () => {
       .toBeGreaterThan(closedBefore);
   });
 
+  it("starts the first-byte clock when the call is admitted, not while it waits for outbound room", async () => {
+    // A model of its own: the hold below is shared through Redis with every file running now.
+    const model = `claude-sim-held-${Math.random().toString(36).slice(2, 8)}`;
+    const ask = (content: string) =>
+      client.messages.create({ model, max_tokens: 20, messages: [{ role: "user", content }] });
+    // The upstream's 429 holds the model's outbound calls on every instance for its retry-after,
+    // longer than the 3 s first-byte timeout.
+    await expect(ask(fresh("Slow down [[sim:status=429,retry-after=4]]"))).rejects.toBeInstanceOf(
+      APIError,
+    );
+    const before = sim().stats().requests;
+    const message = await ask(fresh("Wait your turn"));
+    expect(message.content[0]?.type).toBe("text");
+    expect(sim().stats().requests).toBe(before + 1);
+  });
+
   it("the SDK sees the cut as a retryable 504 APIError", async () => {
     const error = await client.messages
       .create({

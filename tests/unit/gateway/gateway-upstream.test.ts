@@ -45,6 +45,30 @@ async function drain(body: AsyncIterable<Uint8Array> | null): Promise<unknown> {
 }
 
 describe("createGatewayUpstream", () => {
+  it("starts the first-byte clock when the outbound limits admit the call, not before", async () => {
+    const call = createGatewayUpstream({
+      // Waits 60 ms for outbound room, as limitOutbound would, then answers at once.
+      send: async (r, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        // A real send fails once its request is aborted.
+        options!.signal!.throwIfAborted();
+        r.outbound?.onWait?.(60);
+        return { status: 200, headers: new Headers(), body: null };
+      },
+      maxConcurrency: 1,
+      firstByteTimeoutMs: 20,
+      idleTimeoutMs: 10_000,
+    });
+    const waited: number[] = [];
+    const limited = {
+      ...request,
+      outbound: { model: "m", teamId: "t", onWait: (ms: number) => waited.push(ms) },
+    };
+    const response = await call(limited, new AbortController().signal);
+    expect(response.status).toBe(200);
+    expect(waited).toEqual([60]);
+  });
+
   it("answers upstream_timeout when no head comes within the first-byte timeout, and frees its permit", async () => {
     const call = createGatewayUpstream({
       send: hanging,
