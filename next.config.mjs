@@ -34,14 +34,28 @@ const nextConfig = {
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
-  // These packages load wasm, native sockets or generated files at run time; bundling them breaks that.
   serverExternalPackages: [
+    // These load wasm, native sockets or generated files at run time; bundling them breaks that.
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
     "@prisma/client",
     "@prisma/adapter-pg",
     "pg",
     "ioredis",
+    // These are loaded once from node_modules rather than bundled: Turbopack copies a route's
+    // whole server graph into that route's own chunk, and the process keeps every chunk's source.
+    "@zxcvbn-ts/core",
+    "@zxcvbn-ts/language-common",
+    "@zxcvbn-ts/language-en",
+    "@anthropic-ai/sdk",
+    "undici",
+    "zod",
+    "pino",
+    "prom-client",
+    "lru-cache",
+    "@upstash/ratelimit",
+    "@upstash/redis",
+    "csv-stringify",
   ],
   // Lets parallel builds (several developers' checks on one machine) keep separate outputs.
   distDir: process.env.NEXT_DIST_DIR || ".next",

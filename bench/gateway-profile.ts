@@ -6,8 +6,9 @@
  * written when the server exits) or with heap sampling.
  *
  *   npx tsx bench/gateway-profile.ts [--prof DIR] [--seconds N] [--db postgres]
- *     [--node-args "--trace-gc …"] [idle] miss1 miss64 hit64
- * (BENCH_SERVER_STDOUT=1 shows the server's output, e.g. --trace-gc's heap sizes.)
+ *     [--node-args "--trace-gc …"] [--memory] [idle] miss1 miss64 hit64
+ * (BENCH_SERVER_STDOUT=1 shows the server's output, e.g. --trace-gc's heap sizes; --memory prints
+ * where the server's memory is, from its own /api/metrics, at idle and after every phase.)
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -26,6 +27,7 @@ const flag = (name: string) => {
 const profDir = flag("--prof");
 const seconds = Number(flag("--seconds") ?? 8);
 const db = flag("--db");
+const memory = args.includes("--memory") && args.splice(args.indexOf("--memory"), 1).length > 0;
 const extraNodeArgs = flag("--node-args")?.split(" ").filter(Boolean) ?? [];
 const phases = args.length > 0 ? args : ["miss1", "miss64", "hit64"];
 const load1 = () => loadavg()[0]!.toFixed(2);
@@ -87,6 +89,7 @@ try {
   }
   const idle = server.rss();
   log(`idle RSS ${fmtMB(idle)} (load ${load1()})`);
+  if (memory) await logMemory("idle");
   for (const phase of phases) {
     const cpu0 = cpuMs(server.pid);
     const calls0 = upstream.calls;
@@ -133,10 +136,29 @@ try {
     log(
       `  ${phase}: server CPU ${Math.round(cpu)} ms for ${served} requests = ${(cpu / Math.max(1, served)).toFixed(2)} ms/request (upstream calls ${upstream.calls - calls0})`,
     );
+    if (memory) await logMemory(phase);
   }
 } finally {
   await pools.direct.close();
   await pools.gateway.close();
   await server.close();
   await upstream.close();
+}
+
+/** The server's memory by part (its prom-client process and heap gauges), RSS of the tree beside. */
+async function logMemory(when: string): Promise<void> {
+  const text = await (await fetch(`${server.url}/api/metrics`)).text();
+  const gauge = (name: string, label = "") => {
+    const line = text.split("\n").find((l) => l.startsWith(`ensemble_${name}${label}`));
+    return Number(line?.split(" ").pop() ?? NaN);
+  };
+  const spaces = ["new", "old", "code", "large_object"]
+    .map((space) => {
+      const label = `{space="${space}"}`;
+      return `${space} ${fmtMB(gauge("nodejs_heap_space_size_used_bytes", label))}/${fmtMB(gauge("nodejs_heap_space_size_total_bytes", label))}`;
+    })
+    .join(", ");
+  log(
+    `  memory ${when}: tree RSS ${fmtMB(server.rss())}, process RSS ${fmtMB(gauge("process_resident_memory_bytes"))}; heap used/total ${fmtMB(gauge("nodejs_heap_size_used_bytes"))}/${fmtMB(gauge("nodejs_heap_size_total_bytes"))} (${spaces}); external ${fmtMB(gauge("nodejs_external_memory_bytes"))}`,
+  );
 }
