@@ -27,7 +27,8 @@ const flag = (name: string) => {
 const profDir = flag("--prof");
 const seconds = Number(flag("--seconds") ?? 8);
 const db = flag("--db");
-const memory = args.includes("--memory") && args.splice(args.indexOf("--memory"), 1).length > 0;
+const memory = args.includes("--memory");
+if (memory) args.splice(args.indexOf("--memory"), 1);
 const extraNodeArgs = flag("--node-args")?.split(" ").filter(Boolean) ?? [];
 const phases = args.length > 0 ? args : ["miss1", "miss64", "hit64"];
 const load1 = () => loadavg()[0]!.toFixed(2);

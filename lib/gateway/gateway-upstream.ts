@@ -4,7 +4,10 @@ import type { CallOptions, RawRequest, UpstreamResponse } from "@/lib/llm/types"
 import { type Semaphore, createSemaphore } from "@/lib/orchestrator/semaphore";
 
 export interface GatewayUpstreamOptions {
-  /** The provider's raw call (see Provider.send). */
+  /**
+   * The provider's raw call (see Provider.send), behind the outbound limits (limitOutbound): their
+   * `outbound.onWait`, told when a call is admitted, is what starts its first-byte clock.
+   */
   send: (request: RawRequest, options?: CallOptions) => Promise<UpstreamResponse>;
   /** Upstream calls in flight for gateway clients; separate from the runs' pool. */
   maxConcurrency: number;
