@@ -83,6 +83,15 @@ describe(`max_tokens ceilings on ${dbKind}`, () => {
     );
     const ok = await gateway.post("/api/anthropic/v1/messages", body("claude-haiku-4-5", LOWERED));
     expect(ok.status, ok.text).toBe(200);
+    // A dated snapshot id is its model: the model's ceiling, not the one for unknown ids.
+    const dated = "claude-haiku-4-5-20251001";
+    expectRefused(
+      await gateway.post("/api/anthropic/v1/messages", body(dated, LOWERED + 1)),
+      LOWERED,
+      dated,
+    );
+    const datedOk = await gateway.post("/api/anthropic/v1/messages", body(dated, LOWERED));
+    expect(datedOk.status, datedOk.text).toBe(200);
   });
 
   it("leaves count_tokens alone (it takes no max_tokens)", async () => {
