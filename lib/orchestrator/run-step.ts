@@ -48,13 +48,15 @@ export async function runStep(
   content: string,
   rt: StepRuntime,
 ): Promise<StepOutcome> {
+  // A fallback model gets the same request made for it (sampling parameters follow the model).
+  const requestOn = (model: string) => stepRequest(content, step, model);
   const base = {
-    request: stepRequest(content, step),
+    request: requestOn(step.agent.model),
     cache: stepCacheControl(step, rt.cacheControl),
   };
   const models = stepModels(step.agent);
   let modelIndex = 0;
-  let call = callOn(base, models, modelIndex, rt);
+  let call = callOn(base, requestOn, models, modelIndex, rt);
   const stepStartedAt = rt.now();
   const attempts: AttemptRecord[] = [];
   const maxAttempts = Math.max(1, Math.floor(rt.maxAttempts));
@@ -93,7 +95,7 @@ export async function runStep(
       modelIndex += 1;
       freeAttempts += 1;
       announceSwitch(step, attempt, error, next, rt);
-      call = callOn(base, models, modelIndex, rt);
+      call = callOn(base, requestOn, models, modelIndex, rt);
       continue;
     }
     if (error.code === "circuit_open" && result.tokensSeen === 0) {
@@ -169,11 +171,12 @@ function announceSwitch(
  */
 function callOn(
   base: AttemptCall,
+  requestOn: (model: string) => AttemptCall["request"],
   models: readonly string[],
   index: number,
   rt: StepRuntime,
 ): AttemptCall {
-  const call = { ...base, request: { ...base.request, model: models[index]! } };
+  const call = { ...base, request: requestOn(models[index]!) };
   return index < models.length - 1 ? { ...call, outboundMaxWaitMs: rt.fallbackMaxWaitMs } : call;
 }
 

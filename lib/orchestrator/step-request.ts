@@ -1,3 +1,4 @@
+import { takesSamplingParams } from "@/lib/llm/sampling-params";
 import type { CacheControl, ModelRequest } from "@/lib/llm/types";
 import type { CompiledStep } from "./plan";
 
@@ -27,15 +28,24 @@ export function stepContent(
   return parts.join("\n\n");
 }
 
-/** The canonical Messages request of a step; exactly these fields feed the cache key. */
-export function stepRequest(content: string, step: CompiledStep): ModelRequest {
+/**
+ * The canonical Messages request of a step on `model` (the agent's, or a fallback); exactly
+ * these fields feed the cache key. The agent's temperature goes only to models that still take
+ * sampling parameters: the newest refuse any, so there the request is sent without it (whether
+ * the step is cached still follows the agent's temperature, see agent-snapshot.ts).
+ */
+export function stepRequest(
+  content: string,
+  step: CompiledStep,
+  model: string = step.agent.model,
+): ModelRequest {
   const { agent } = step;
   return {
-    model: agent.model,
+    model,
     // An empty system prompt is rejected upstream and would needlessly change the cache key.
     ...(agent.system.trim() === "" ? {} : { system: agent.system }),
     messages: [{ role: "user", content }],
-    temperature: agent.temperature,
+    ...(takesSamplingParams(model) ? { temperature: agent.temperature } : {}),
     max_tokens: agent.maxTokens,
   };
 }

@@ -81,9 +81,10 @@ test("calls from an Anthropic client through the gateway appear in the request l
   const created = await page.request.post("/api/keys", { data: { name: "sdk", role: "member" } });
   expect(created.status()).toBe(201);
   const { key } = (await created.json()) as { key: string };
-  // temperature 0: only deterministic calls are cached by default.
+  // temperature 0: only deterministic calls are cached by default (on a model that still takes
+  // `temperature`: Opus 4.7 and later refuse it).
   const body = {
-    model: "claude-sonnet-5-5",
+    model: "claude-sonnet-4-6",
     max_tokens: 64,
     temperature: 0,
     messages: [{ role: "user", content: `gateway log ${Date.now()}` }],

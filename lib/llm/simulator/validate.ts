@@ -4,6 +4,7 @@
  * real API's pydantic-style errors do. Unknown fields are accepted: betas add fields all the time,
  * and a simulator that rejected them would fail clients the real API serves.
  */
+import { takesSamplingParams } from "../sampling-params";
 
 /** What was wrong with a request, phrased like the real API's invalid_request_error. */
 export class InvalidRequest extends Error {
@@ -162,6 +163,13 @@ export function validateBody(body: unknown, ctx: ValidateContext): Obj {
   if (!isObj(body)) throw new InvalidRequest("request body must be a JSON object");
   if (body.model === undefined) fail("model", REQUIRED);
   if (str(body.model, "model") === "") fail("model", "String should have at least 1 character");
+  if (ctx.endpoint === "messages" && !takesSamplingParams(body.model as string)) {
+    for (const name of ["temperature", "top_p", "top_k"]) {
+      if (body[name] !== undefined) {
+        throw new InvalidRequest(`\`${name}\` is deprecated for this model.`);
+      }
+    }
+  }
   let maxTokens: number | undefined;
   if (ctx.endpoint === "messages") {
     if (body.max_tokens === undefined) fail("max_tokens", REQUIRED);

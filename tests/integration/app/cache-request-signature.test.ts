@@ -5,10 +5,12 @@
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_MODEL } from "@/lib/agents/models";
 import { canonicalJson } from "@/lib/cache/cache-key";
 import { ApiClient, type AppServer, startAppServer } from "../../helpers/app-server";
 import { dbKind } from "../../helpers/db";
+
+/** A model that still takes `temperature` (Opus 4.7 and later refuse it): 0 opts in to the cache. */
+const SAMPLING_MODEL = "claude-sonnet-4-6";
 
 let app: AppServer;
 let owner: ApiClient;
@@ -28,7 +30,7 @@ const prisma = () => app.runtime.db.prisma;
 const upstreamRequests = () => app.runtime.providerHandle.simulator!.stats().requests;
 const ask = (content: string) =>
   gateway.post("/api/anthropic/v1/messages", {
-    model: DEFAULT_MODEL,
+    model: SAMPLING_MODEL,
     max_tokens: 64,
     temperature: 0,
     messages: [{ role: "user", content }],

@@ -4,9 +4,11 @@
  * share of L1, against its per-team quota.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_MODEL } from "@/lib/agents/models";
 import { ApiClient, type AppServer, startAppServer } from "../../helpers/app-server";
 import { dbKind } from "../../helpers/db";
+
+/** A model that still takes `temperature` (Opus 4.7 and later refuse it): 0 opts in to the cache. */
+const SAMPLING_MODEL = "claude-sonnet-4-6";
 
 let app: AppServer;
 let teamA: ApiClient;
@@ -36,7 +38,7 @@ describe(`the cache page's memory figures on ${dbKind}`, () => {
 
     for (const content of ["l1-a", "l1-b", "l1-c"]) {
       const res = await gatewayA.post("/api/anthropic/v1/messages", {
-        model: DEFAULT_MODEL,
+        model: SAMPLING_MODEL,
         max_tokens: 64,
         temperature: 0,
         messages: [{ role: "user", content }],

@@ -16,6 +16,9 @@ import {
 } from "../../helpers/app-server";
 import { dbKind } from "../../helpers/db";
 
+/** A model that still takes `temperature` (Opus 4.7 and later refuse it): 0 opts in to the cache. */
+const SAMPLING_MODEL = "claude-sonnet-4-6";
+
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 const METHODS: Method[] = ["GET", "POST", "PATCH", "DELETE"];
 type Response = Awaited<ReturnType<ApiClient["request"]>>;
@@ -72,7 +75,7 @@ const cursorRefused = (r: Response) =>
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 // temperature 0: only deterministic calls are cached by default, and the table checks the cache.
 const gatewayBody = (text: string) => ({
-  model: DEFAULT_MODEL,
+  model: SAMPLING_MODEL,
   max_tokens: 64,
   temperature: 0,
   messages: [{ role: "user", content: text }],

@@ -14,7 +14,8 @@ let app: AppServer;
 let api: ApiClient;
 let client: Anthropic;
 let keyId: string;
-const MODEL = "claude-sonnet-5-5";
+// A model that still takes `temperature` (Opus 4.7 and later refuse it), so 0 can opt in to the cache.
+const MODEL = "claude-sonnet-4-6";
 const table = createPriceTable();
 
 beforeAll(async () => {

@@ -15,7 +15,8 @@ import { ApiClient, type AppServer, startAppServer } from "../../helpers/app-ser
 import { dbKind } from "../../helpers/db";
 import { finishedRun } from "../../helpers/finished-run";
 
-const MODEL = "claude-sonnet-5-5";
+// A model that still takes `temperature` (Opus 4.7 and later refuse it), so 0 can opt in to the cache.
+const MODEL = "claude-sonnet-4-6";
 let app: AppServer;
 let api: ApiClient;
 let receiver: Server;

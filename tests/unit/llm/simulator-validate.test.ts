@@ -22,6 +22,36 @@ function verdict(body: unknown, ctx: Parameters<typeof validateBody>[1] = messag
 }
 
 describe("request validation in the API's words", () => {
+  it("refuses sampling parameters on the models that deprecated them, as the API does", () => {
+    for (const model of [
+      "claude-opus-4-7",
+      "claude-opus-4-8",
+      "claude-sonnet-5-5",
+      "claude-fable-5",
+    ]) {
+      expect(verdict({ ...ok, model, temperature: 0 }), model).toBe(
+        "`temperature` is deprecated for this model.",
+      );
+      expect(verdict({ ...ok, model, top_p: 0.9 }), model).toBe(
+        "`top_p` is deprecated for this model.",
+      );
+      expect(verdict({ ...ok, model }), model).toBe("ok");
+    }
+    for (const model of [
+      "claude-opus-4-6",
+      "claude-sonnet-4-6",
+      "claude-haiku-4-5",
+      "claude-sim",
+    ]) {
+      expect(verdict({ ...ok, model, temperature: 0 }), model).toBe("ok");
+    }
+    // count_tokens takes the same body and counts it; the parameter does not change the count.
+    const count = { betas: [], endpoint: "count_tokens" } as const;
+    expect(
+      verdict({ model: "claude-opus-4-8", messages: ok.messages, temperature: 0 }, count),
+    ).toBe("ok");
+  });
+
   it("accepts a minimal request and unknown (beta) fields", () => {
     expect(verdict(ok)).toBe("ok");
     expect(verdict({ ...ok, context_management: { edits: [] }, metadata: { user_id: "u" } })).toBe(

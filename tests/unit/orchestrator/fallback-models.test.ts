@@ -57,6 +57,27 @@ afterEach(() => {
 });
 
 describe("fallback models", () => {
+  it("sends the agent's temperature only to models that still take sampling parameters", async () => {
+    // Claude Opus 4.7 and later answer 400 "`temperature` is deprecated for this model" to any.
+    const fake = createFakeCaller(byModel({ "claude-opus-4-8": overloaded }));
+    const samplingPlan: Plan = {
+      mode: "parallel",
+      task: "Say hi.",
+      agents: [{ ...agent("writer", "claude-opus-4-8"), fallbackModels: ["claude-sonnet-4-6"] }],
+    };
+    const options: RunOptions = {
+      runId: "run-1",
+      caller: fake.caller,
+      semaphore: createSemaphore(8),
+      backoff: { jitter: "none" },
+    };
+    await drain(runPlan(samplingPlan, options), advance);
+    const [primary, fallback] = fake.calls.map((c) => c.request);
+    expect(primary).toMatchObject({ model: "claude-opus-4-8" });
+    expect(primary).not.toHaveProperty("temperature");
+    expect(fallback).toMatchObject({ model: "claude-sonnet-4-6", temperature: 0.5 });
+  });
+
   it("answers from the secondary when the primary answers 529, and the step says which", async () => {
     const { fake, events } = run(byModel({ "claude-a": overloaded }), ["claude-b", "claude-c"]);
     const seen = await events;
