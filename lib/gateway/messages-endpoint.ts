@@ -92,8 +92,12 @@ export async function messagesReply(
 
 /** The two fields the cache key cannot do without; the upstream judges everything else. */
 function requireKeyFields(body: Record<string, unknown>): void {
-  if (typeof body.model !== "string" || body.model === "") {
-    throw new AppError("bad_request", "model: Field required");
+  if (body.model === undefined) throw new AppError("bad_request", "model: Field required");
+  if (typeof body.model !== "string") {
+    throw new AppError("bad_request", "model: Input should be a valid string");
+  }
+  if (body.model === "") {
+    throw new AppError("bad_request", "model: String should have at least 1 character");
   }
   // The model names the cache row, its statistics and the log row: Postgres text must hold it.
   if (!isStorableText(body.model)) {
@@ -102,8 +106,9 @@ function requireKeyFields(body: Record<string, unknown>): void {
       "model: text may not contain NUL (\\u0000) or unpaired surrogate characters",
     );
   }
+  if (body.messages === undefined) throw new AppError("bad_request", "messages: Field required");
   if (!Array.isArray(body.messages)) {
-    throw new AppError("bad_request", "messages: Field required");
+    throw new AppError("bad_request", "messages: Input should be a valid list");
   }
 }
 

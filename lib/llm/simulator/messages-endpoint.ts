@@ -171,11 +171,27 @@ export function sendJson(
   res.end(body);
 }
 
+/** An error in the API's envelope, whose `request_id` is its `request-id` header, as the API's are. */
+export function sendError(
+  state: SimState,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const requestId = state.nextId("req");
+  sendJson(state, res, status, errorBody(type, message, requestId), {
+    "request-id": requestId,
+    ...headers,
+  });
+}
+
 /** `POST /v1/messages/count_tokens`: the same count the answer's usage adds up to. */
 export function handleCountTokens(state: SimState, req: IncomingMessage, res: ServerResponse) {
   readBody(req, state.options.maxBodyBytes, (body) => {
     const fail = (status: number, type: string, message: string) =>
-      sendJson(state, res, status, errorBody(type, message));
+      sendError(state, res, status, type, message);
     try {
       const raw = precheck(state, req, body, fail);
       if (raw === undefined) return;

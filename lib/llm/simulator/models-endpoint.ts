@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type SimState, hasCredentials, sendJson } from "./messages-endpoint";
+import { type SimState, hasCredentials, sendError, sendJson } from "./messages-endpoint";
 import { findModel, listModels } from "./models";
 import { InvalidRequest } from "./validate";
-import { errorBody } from "./wire";
 
 /** `GET /v1/models` (paged list) and `GET /v1/models/{id}`, behind the same API-key check. */
 export function handleModels(
@@ -12,12 +11,7 @@ export function handleModels(
   res: ServerResponse,
 ): void {
   if (!hasCredentials(req)) {
-    return sendJson(
-      state,
-      res,
-      401,
-      errorBody("authentication_error", "x-api-key header is required"),
-    );
+    return sendError(state, res, 401, "authentication_error", "x-api-key header is required");
   }
   try {
     if (path === "/v1/models") {
@@ -27,9 +21,9 @@ export function handleModels(
     const id = decodeURIComponent(path.slice("/v1/models/".length));
     const found = findModel(id);
     if (found) return sendJson(state, res, 200, JSON.stringify(found));
-    sendJson(state, res, 404, errorBody("not_found_error", `model: ${id}`));
+    sendError(state, res, 404, "not_found_error", `model: ${id}`);
   } catch (error) {
     const message = error instanceof InvalidRequest ? error.message : "Invalid request";
-    sendJson(state, res, 400, errorBody("invalid_request_error", message));
+    sendError(state, res, 400, "invalid_request_error", message);
   }
 }

@@ -3,13 +3,12 @@ import type { AddressInfo } from "node:net";
 import { AttemptCounter, FaultQueue, type QueuedFault } from "./faults";
 import { type LimitTable, RateLimits, parseLimitTable } from "./limits";
 import { handleControl, resetSimState } from "./control-endpoint";
-import { type SimState, handleCountTokens, handleMessages, sendJson } from "./messages-endpoint";
+import { type SimState, handleCountTokens, handleMessages, sendError } from "./messages-endpoint";
 import { handleModels } from "./models-endpoint";
 import { resolveOptions, type SimulatorOptions } from "./options";
 import { PromptCache } from "./prompt-cache";
 import type { RespondContext } from "./respond";
 import { emptyStats, snapshotStats, type SimulatorStats } from "./stats";
-import { errorBody } from "./wire";
 
 /** A running simulator. */
 export interface Simulator {
@@ -110,8 +109,9 @@ function routeRequest(
   const path = q === -1 ? url : url.slice(0, q);
   const only = (method: string, handle: () => void) => {
     if (req.method === method) return handle();
-    res.writeHead(405, { "content-type": "application/json", allow: method });
-    res.end(errorBody("invalid_request_error", `Method ${req.method} not allowed`));
+    sendError(state, res, 405, "invalid_request_error", `Method ${req.method} not allowed`, {
+      allow: method,
+    });
   };
   if (path === "/v1/messages") {
     return only("POST", () => handleMessages(state, respondContext, req, res));
@@ -123,5 +123,5 @@ function routeRequest(
     return only("GET", () => handleModels(state, path, req, res));
   }
   if (path.startsWith("/_sim/")) return handleControl(state, path, req, res);
-  sendJson(state, res, 404, errorBody("not_found_error", `Not found: ${req.method} ${path}`));
+  sendError(state, res, 404, "not_found_error", `Not found: ${req.method} ${path}`);
 }

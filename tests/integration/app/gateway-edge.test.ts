@@ -65,6 +65,31 @@ describe(`the gateway's own answers on ${dbKind}`, () => {
     await expectEnvelope(wrong, 405, "invalid_request_error");
   });
 
+  it("says what is wrong with model or messages in the API's words: missing, or of the wrong type", async () => {
+    const { key } = await newKey("fields");
+    const post = (body: Record<string, unknown>) =>
+      gateway("/v1/messages", {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const messages = [{ role: "user", content: "hi" }];
+    const cases: [Record<string, unknown>, string][] = [
+      [{ max_tokens: 8, messages }, "model: Field required"],
+      [{ model: 5, max_tokens: 8, messages }, "model: Input should be a valid string"],
+      [{ model: "", max_tokens: 8, messages }, "model: String should have at least 1 character"],
+      [{ model: "claude-sim", max_tokens: 8 }, "messages: Field required"],
+      [
+        { model: "claude-sim", max_tokens: 8, messages: "hi" },
+        "messages: Input should be a valid list",
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const refused = await expectEnvelope(await post(body), 400, "invalid_request_error");
+      expect(refused.error.message).toBe(message);
+    }
+  });
+
   it("refuses a missing or unknown key with the API's 401 wording", async () => {
     const missing = await expectEnvelope(await gateway("/v1/models"), 401, "authentication_error");
     expect(missing.error.message).toBe("x-api-key header is required");
@@ -104,6 +129,12 @@ describe(`the gateway's own answers on ${dbKind}`, () => {
     const missing = await client.models.retrieve("claude-nope").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as NotFoundError).requestID).toMatch(/^req_/);
+    // The upstream's error body carries the same id, as the API's do.
+    expect((missing as NotFoundError).error).toMatchObject({
+      type: "error",
+      error: { type: "not_found_error", message: "model: claude-nope" },
+      request_id: (missing as NotFoundError).requestID,
+    });
   });
 
   it("answers 429 rate_limit_error with retry-after once a key has used its budget", async () => {
