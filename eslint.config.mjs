@@ -14,6 +14,7 @@ const BROWSER_SAFE = [
   "@/lib/runs/status",
   "@/lib/agents/models",
   "@/lib/agents/schema",
+  "@/lib/llm/sampling-params",
 ];
 const BROWSER_SAFE_FILES = [
   "lib/query/**",
@@ -22,6 +23,7 @@ const BROWSER_SAFE_FILES = [
   "lib/runs/status.ts",
   "lib/agents/models.ts",
   "lib/agents/schema.ts",
+  "lib/llm/sampling-params.ts",
 ];
 const SERVER_ONLY = ["server-only", "@prisma/*", "node:*", "@/lib/db", "@/lib/db/**"];
 

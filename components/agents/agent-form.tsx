@@ -4,6 +4,7 @@ import { useId } from "react";
 import type { AgentView } from "@/lib/agents/agent-view";
 import { KNOWN_MODELS } from "@/lib/agents/models";
 import { MAX_FALLBACK_MODELS, MAX_SYSTEM_PROMPT_CHARS } from "@/lib/agents/schema";
+import { takesSamplingParams } from "@/lib/llm/sampling-params";
 import { useModels } from "@/lib/query/agents";
 import { formatInt } from "@/lib/query/format";
 import { Button } from "@/components/ui/button";
@@ -93,6 +94,13 @@ function IdentityFields({ values, set, errorFor, isNew }: FieldProps & { isNew: 
   );
 }
 
+/** Opus 4.7 and later refuse sampling parameters: a step on one is sent without temperature. */
+function temperatureHint(model: string): string {
+  return takesSamplingParams(model.trim())
+    ? "0 – 1; answers at 0 are cached by default."
+    : "Not sent: this model takes no temperature (Opus 4.7 and later). At 0 its answers are still cached by default.";
+}
+
 function SamplingFields({ values, set, errorFor }: FieldProps) {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
@@ -100,7 +108,7 @@ function SamplingFields({ values, set, errorFor }: FieldProps) {
         id={FIELD_IDS.temperature}
         label="Temperature"
         error={errorFor("temperature")}
-        hint="0 – 1; answers at 0 are cached by default."
+        hint={temperatureHint(values.model)}
       >
         {(aria) => (
           <input

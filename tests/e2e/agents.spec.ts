@@ -33,6 +33,14 @@ test("an agent created through the form appears in the list, after a field error
   await expect(agents.fieldError("agent-name")).toBeVisible();
   await expect(agents.form).toBeVisible();
 
+  // The temperature's hint follows the model: Opus 4.7 and later are sent none.
+  const temperatureHint = agents.form.locator("#agent-temperature-hint");
+  await agents.fill({ name: "translator", model: "claude-opus-4-8" });
+  await expect(temperatureHint).toContainText("Not sent: this model takes no temperature");
+  await page.screenshot({ path: "test-results/screenshots/agent-form-temperature.png" });
+  await agents.fill({ name: "translator", model: "claude-sonnet-4-6" });
+  await expect(temperatureHint).toHaveText("0 – 1; answers at 0 are cached by default.");
+
   await agents.fill({ name: "translator", temperature: "0.3", maxTokens: "600" });
   await expect(agents.fieldError("agent-name")).toHaveCount(0);
   await agents.submit();

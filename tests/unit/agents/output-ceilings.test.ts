@@ -8,7 +8,12 @@ import { CUSTOM_MODEL_MAX_OUTPUT_TOKENS, maxOutputTokens } from "@/lib/agents/mo
 
 describe("maxOutputTokens", () => {
   it("gives current models the API's 128K and Haiku 4.5 its 64K", () => {
-    for (const id of ["claude-opus-4-6", "claude-opus-4-8", "claude-sonnet-4-6", "claude-opus-5-5"]) {
+    for (const id of [
+      "claude-opus-4-6",
+      "claude-opus-4-8",
+      "claude-sonnet-4-6",
+      "claude-opus-5-5",
+    ]) {
       expect(maxOutputTokens(id), id).toBe(128_000);
     }
     expect(maxOutputTokens("claude-haiku-4-5")).toBe(64_000);
