@@ -39,7 +39,11 @@ export function messageStart(head: MessageHead): string {
   return sseEvent("message_start", `{"type":"message_start","message":${message}}`);
 }
 
-/** The final usage, cumulative (input side repeated, as the API's message_delta now carries it). */
+/**
+ * The final usage, cumulative (input side repeated, as the API's message_delta now carries it).
+ * The delta has every field of the API's (`container` and `stop_details` are null here): a client
+ * that accumulates the stream (the SDK's MessageStream) then has the message a JSON answer is.
+ */
 export function messageDelta(
   stopReason: string,
   stopSequence: string | null,
@@ -48,8 +52,9 @@ export function messageDelta(
 ): string {
   return sseEvent(
     "message_delta",
-    `{"type":"message_delta","delta":{"stop_reason":${JSON.stringify(stopReason)},` +
-      `"stop_sequence":${JSON.stringify(stopSequence)}},"usage":${usageJson(usage, outputTokens, false)}}`,
+    `{"type":"message_delta","delta":{"container":null,"stop_reason":${JSON.stringify(stopReason)},` +
+      `"stop_sequence":${JSON.stringify(stopSequence)},"stop_details":null},` +
+      `"usage":${usageJson(usage, outputTokens, false)}}`,
   );
 }
 

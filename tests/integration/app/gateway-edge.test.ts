@@ -90,6 +90,34 @@ describe(`the gateway's own answers on ${dbKind}`, () => {
     }
   });
 
+  it("answers a stored stream asked for as JSON with every field a live JSON answer has", async () => {
+    const { key } = await newKey("formats");
+    const headers = { "x-api-key": key, "content-type": "application/json" };
+    const body = {
+      model: "claude-sonnet-4-6",
+      max_tokens: 64,
+      temperature: 0,
+      messages: [{ role: "user", content: `formats ${Date.now()}` }],
+    };
+    const send = (extra: Record<string, unknown>, cache?: string) =>
+      gateway("/v1/messages", {
+        method: "POST",
+        headers: cache ? { ...headers, "x-ensemble-cache": cache } : headers,
+        body: JSON.stringify({ ...body, ...extra }),
+      });
+    const streamed = await send({ stream: true });
+    expect(streamed.headers.get("x-ensemble-cache")).toBe("miss");
+    await streamed.text();
+    const fromStream = await send({});
+    expect(fromStream.headers.get("x-ensemble-cache")).toMatch(/^hit-/);
+    const live = await send({}, "bypass");
+    expect(live.headers.get("x-ensemble-cache")).toBe("bypass");
+    const { id: _a, ...replayed } = await fromStream.json();
+    const { id: _b, ...answered } = await live.json();
+    expect(replayed).toEqual(answered);
+    expect(Object.keys(replayed).sort()).toEqual(Object.keys(answered).sort());
+  });
+
   it("refuses a missing or unknown key with the API's 401 wording", async () => {
     const missing = await expectEnvelope(await gateway("/v1/models"), 401, "authentication_error");
     expect(missing.error.message).toBe("x-api-key header is required");
