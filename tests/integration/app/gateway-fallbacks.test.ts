@@ -130,6 +130,40 @@ describe(`gateway fallback models per key on ${dbKind}`, () => {
     );
   });
 
+  it("drops temperature for a fallback model that refuses it, and keeps the caller's cache opt-in", async () => {
+    // claude-sonnet-4-6 takes temperature; SECOND (a 5.5 model) answers 400 to any.
+    const primary = "claude-sonnet-4-6";
+    overloaded.add(primary);
+    const { id, key } = await newKey("sampling");
+    await api.patch(`/api/gateway/keys/${id}`, { fallbackModels: [SECOND] });
+    const body = JSON.stringify({
+      model: primary,
+      max_tokens: 32,
+      temperature: 0,
+      messages: [{ role: "user", content: `sampling ${Math.random()}` }],
+    });
+    const ask = () =>
+      fetch(`${app.url}/api/anthropic/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body,
+      });
+    const from = upstream.calls;
+    const first = await ask();
+    expect(first.status, await first.clone().text()).toBe(200);
+    expect(first.headers.get("x-ensemble-model")).toBe(SECOND);
+    const sent = upstream.requests.slice(from).map((r) => JSON.parse(r.text));
+    expect(sent.map((b) => [b.model, b.temperature])).toEqual([
+      [primary, 0],
+      [SECOND, undefined],
+    ]);
+    // temperature 0 opted the call in to the cache: the fallback's answer is stored and reused.
+    expect(first.headers.get("x-ensemble-cache")).toBe("miss");
+    const again = await ask();
+    expect(again.headers.get("x-ensemble-cache")).toMatch(/^hit-/);
+    overloaded.delete(primary);
+  });
+
   it("falls back instead of waiting when the model is over its outbound limit", async () => {
     const { id, key } = await newKey("limited");
     await api.patch(`/api/gateway/keys/${id}`, { fallbackModels: [SECOND] });
