@@ -37,7 +37,10 @@ function StepInput({ trace }: { trace: StepTrace | undefined }) {
         Exact input sent to {trace.model}
       </summary>
       <p className="mt-2 text-xs text-slate-700">
-        temperature {trace.temperature} · max tokens {trace.maxTokens}
+        {trace.temperature === null
+          ? "no temperature (the model takes none)"
+          : `temperature ${trace.temperature}`}{" "}
+        · max tokens {trace.maxTokens}
       </p>
       <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-slate-700">System</h4>
       <pre className="mt-1 whitespace-pre-wrap break-words font-mono text-xs text-slate-800">

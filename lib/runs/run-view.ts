@@ -99,7 +99,8 @@ export interface StepTrace {
   system: string;
   /** The user message exactly as sent: the task, the step's instructions, earlier answers. */
   content: string;
-  temperature: number;
+  /** The temperature sent; null when the model takes none (Opus 4.7 and later). */
+  temperature: number | null;
   maxTokens: number;
   /** In plain words. */
   cacheReason: string;

@@ -1,4 +1,5 @@
 import "server-only";
+import { takesSamplingParams } from "@/lib/llm/sampling-params";
 import type { PrismaClient } from "@/lib/db";
 import { type CompiledStep, stepContent } from "@/lib/orchestrator";
 import { readAgentSnapshot } from "./agent-snapshot";
@@ -36,7 +37,7 @@ export async function getRunTrace(
         model: agent.model,
         system: agent.system,
         content: stepContent(run.task, compiled, outputs),
-        temperature: agent.temperature,
+        temperature: takesSamplingParams(agent.model) ? agent.temperature : null,
         maxTokens: agent.maxTokens,
         cacheReason: cacheReason(step.cacheStatus, agent),
       };

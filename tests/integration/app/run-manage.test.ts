@@ -111,6 +111,8 @@ describe(`a run's trace on ${dbKind}`, () => {
     expect(second.content).toContain(`agent="${stored.steps[0].agentName}"`);
     expect(second.system).toBe(stored.steps[1].agent.system);
     expect(first.cacheReason).toMatch(/^Not in the cache/);
+    // The starter agents run on a model that refuses sampling parameters: none was sent.
+    expect(first).toMatchObject({ model: "claude-sonnet-5-5", temperature: null });
     expect(trace.json.steps[2].cacheReason).toMatch(/temperature 0\.7/);
 
     const again = await owner.post(`/api/runs/${json.id}/rerun`);
