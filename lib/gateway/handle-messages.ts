@@ -9,7 +9,7 @@ import {
 } from "@/lib/cache";
 import { AppError } from "@/lib/errors";
 import { addLogContext } from "@/lib/log-context";
-import { takesSamplingParams } from "@/lib/llm/sampling-params";
+import { SAMPLING_PARAMS, takesSamplingParams } from "@/lib/llm/sampling-params";
 import type { CacheControl } from "@/lib/llm/types";
 import { toAnthropicError } from "./anthropic-errors";
 import { type CallSpend, callSpend, UsageTap } from "./call-spend";
@@ -96,8 +96,6 @@ export async function handleMessages(call: GatewayCall): Promise<GatewayReply> {
   return replyWith(answer, call);
 }
 
-const SAMPLING = ["temperature", "top_p", "top_k"];
-
 /**
  * The same call on the key's next fallback model, when there is one and the model failed in a
  * way another model may not (overloaded: a 529 answer, `error` undefined; or over its outbound
@@ -116,11 +114,11 @@ function nextFallback(call: GatewayCall, error?: unknown): GatewayCall | undefin
   // Opus 4.7 and later refuse sampling parameters: a fallback to one goes without them, and
   // keeps the caller's cache opt-in (temperature 0 asked for a cached answer).
   let { cacheControl } = call;
-  if (!takesSamplingParams(model) && SAMPLING.some((name) => name in body)) {
+  if (!takesSamplingParams(model) && SAMPLING_PARAMS.some((name) => name in body)) {
     if (cacheControl.mode === undefined && shouldCache(call.body, cacheControl)) {
       cacheControl = { ...cacheControl, mode: "default" };
     }
-    for (const name of SAMPLING) delete body[name];
+    for (const name of SAMPLING_PARAMS) delete body[name];
   }
   const headers = new Headers(call.headers);
   headers.set("x-ensemble-model", model);

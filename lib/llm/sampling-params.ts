@@ -6,6 +6,9 @@
  */
 const WITHOUT_SAMPLING = /^claude-(opus-4-[78]|opus-5|sonnet-5|haiku-5|fable|mythos)(-|$)/;
 
+/** The sampling parameters of a Messages request. */
+export const SAMPLING_PARAMS = ["temperature", "top_p", "top_k"] as const;
+
 /** Whether a request to `model` may carry sampling parameters. */
 export function takesSamplingParams(model: string): boolean {
   return !WITHOUT_SAMPLING.test(model);

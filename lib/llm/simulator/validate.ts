@@ -4,7 +4,7 @@
  * real API's pydantic-style errors do. Unknown fields are accepted: betas add fields all the time,
  * and a simulator that rejected them would fail clients the real API serves.
  */
-import { takesSamplingParams } from "../sampling-params";
+import { SAMPLING_PARAMS, takesSamplingParams } from "../sampling-params";
 
 /** What was wrong with a request, phrased like the real API's invalid_request_error. */
 export class InvalidRequest extends Error {
@@ -164,7 +164,7 @@ export function validateBody(body: unknown, ctx: ValidateContext): Obj {
   if (body.model === undefined) fail("model", REQUIRED);
   if (str(body.model, "model") === "") fail("model", "String should have at least 1 character");
   if (ctx.endpoint === "messages" && !takesSamplingParams(body.model as string)) {
-    for (const name of ["temperature", "top_p", "top_k"]) {
+    for (const name of SAMPLING_PARAMS) {
       if (body[name] !== undefined) {
         throw new InvalidRequest(`\`${name}\` is deprecated for this model.`);
       }
