@@ -1,10 +1,12 @@
+import { takesSamplingParams } from "@/lib/llm/sampling-params";
+
 /**
  * Why a step's call hit, missed or skipped the response cache, in words a user reads on the run's
  * timeline (not `bypass`, `hit-db`). Pure: the status as stored and the agent as it ran.
  */
 export function cacheReason(
   status: string | null,
-  agent: { temperature: number; cache?: { enabled?: boolean } },
+  agent: { model: string; temperature: number; cache?: { enabled?: boolean } },
 ): string {
   switch (status) {
     case "hit-memory":
@@ -19,9 +21,11 @@ export function cacheReason(
       if (agent.cache?.enabled !== false) {
         return "The cache was skipped: the run was started with “skip the cache”, so the model was asked again and nothing was stored.";
       }
-      return agent.temperature === 0
-        ? "The cache was skipped: caching is turned off for this agent."
-        : `The cache was skipped: this agent samples at temperature ${agent.temperature}, so each call may answer differently; agents are cached only at temperature 0 unless caching is turned on for them.`;
+      if (agent.temperature === 0)
+        return "The cache was skipped: caching is turned off for this agent.";
+      return takesSamplingParams(agent.model)
+        ? `The cache was skipped: this agent samples at temperature ${agent.temperature}, so each call may answer differently; agents are cached only at temperature 0 unless caching is turned on for them.`
+        : `The cache was skipped: this agent is set to temperature ${agent.temperature} (not sent: its model takes none), and agents are cached only at temperature 0 unless caching is turned on for them.`;
     case null:
       return "The step never reached the model, so the cache was not asked.";
     default:
