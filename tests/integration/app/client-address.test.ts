@@ -63,12 +63,13 @@ describe(`forwarding headers from an untrusted client on ${dbKind}`, () => {
       statuses.push(res.status);
     }
     // Were X-Forwarded-For believed, each attempt would be a new client and all nine would get
-    // 401. One attempt went to the sign-up above, so at most the rest of the limit gets through.
-    // Only bounds: on a shared Redis other files' sign-ins from 127.0.0.1 in the same window
-    // count too, and the sliding window weighs the previous minute, so the exact split varies.
+    // 401; counted by the socket, at most the limit gets through and the rest are refused.
+    // Only bounds: the sign-up above counts too, but only while its minute is weighed (the
+    // sliding window takes a fraction of the previous minute, so across a minute boundary it may
+    // not), and on a shared Redis other files' sign-ins from 127.0.0.1 count as well.
     expect(statuses.filter((s) => s === 401).length, String(statuses)).toBeLessThanOrEqual(
-      SIGN_IN_LIMIT - 1,
+      SIGN_IN_LIMIT,
     );
-    expect(statuses.filter((s) => s === 429).length, String(statuses)).toBeGreaterThanOrEqual(4);
+    expect(statuses.filter((s) => s === 429).length, String(statuses)).toBeGreaterThanOrEqual(3);
   });
 });
