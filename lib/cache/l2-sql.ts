@@ -1,24 +1,18 @@
 import "server-only";
 import type { SqlQuery } from "@/lib/db";
+import { epochMsOf, timestampFromMs } from "@/lib/db/epoch-ms";
 import type { ServedEntry, StoredEntry } from "./l2-store";
 
 /**
  * The L2 hot path's statements in raw SQL, run on the pool (or PGlite) beside Prisma's: one
  * primary-key read without the request column, and batched writes as one statement per batch.
  * Through Prisma, a point read cost 2.8 ms of CPU on PGlite and an upsert 6.9 ms (its query
- * compiler and result mapping); raw, 1.2 ms, and a 50-row upsert 3 ms in all.
- *
- * Times travel as epoch milliseconds: the columns are `timestamp(3)` holding UTC (Prisma's
- * convention), and neither driver's parsing of a zone-less timestamp can be trusted to say UTC.
+ * compiler and result mapping); raw, 1.2 ms, and a 50-row upsert 3 ms in all. Times travel as epoch milliseconds (lib/db/epoch-ms.ts).
  */
-
-const EPOCH_MS = (column: string) =>
-  `(EXTRACT(EPOCH FROM "${column}") * 1000)::float8 AS "${column}Ms"`;
-const FROM_MS = (param: string) => `(to_timestamp(${param} / 1000.0) AT TIME ZONE 'UTC')`;
 
 const SELECT_SERVED = `SELECT "key", "teamId", "agentId", "model", "response", "encrypted", "hmac",
     "sizeBytes", "inputTokens", "outputTokens", "latencyMs", "hitCount",
-    ${EPOCH_MS("createdAt")}, ${EPOCH_MS("lastHitAt")}, ${EPOCH_MS("expiresAt")}
+    ${epochMsOf("createdAt")}, ${epochMsOf("lastHitAt")}, ${epochMsOf("expiresAt")}
   FROM "CacheEntry" WHERE "key" = $1`;
 
 interface ServedRow extends Record<string, unknown> {
@@ -66,7 +60,7 @@ const UPSERT_MANY = `INSERT INTO "CacheEntry" ("key", "teamId", "agentId", "mode
     "response", "encrypted", "hmac", "sizeBytes", "inputTokens", "outputTokens", "latencyMs",
     "hitCount", "createdAt", "lastHitAt", "expiresAt")
   SELECT k, t, a, m, r::jsonb, resp, enc, h, sb, it, ot, lat, hc,
-    ${FROM_MS("c")}, ${FROM_MS("lh")}, CASE WHEN e IS NULL THEN NULL ELSE ${FROM_MS("e")} END
+    ${timestampFromMs("c")}, ${timestampFromMs("lh")}, CASE WHEN e IS NULL THEN NULL ELSE ${timestampFromMs("e")} END
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
     $7::boolean[], $8::text[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[],
     $14::float8[], $15::float8[], $16::float8[])
@@ -111,7 +105,7 @@ export async function upsertMany(sql: SqlQuery, entries: readonly StoredEntry[])
 }
 
 const TOUCH_MANY = `UPDATE "CacheEntry" AS e
-  SET "hitCount" = e."hitCount" + u.hits, "lastHitAt" = ${FROM_MS("$3::float8")}
+  SET "hitCount" = e."hitCount" + u.hits, "lastHitAt" = ${timestampFromMs("$3::float8")}
   FROM unnest($1::text[], $2::int[]) AS u(k, hits)
   WHERE e."key" = u.k`;
 

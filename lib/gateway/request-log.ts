@@ -1,7 +1,8 @@
 import "server-only";
 import { isRowRejection, sqlStateOf } from "@/lib/db/sql-state";
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "@/lib/db";
+import type { Database, SqlQuery } from "@/lib/db";
+import { timestampFromMs } from "@/lib/db/epoch-ms";
 import type { Logger } from "@/lib/log";
 import { type BatchWriterStats, createBatchWriter } from "./batch-writer";
 
@@ -54,7 +55,8 @@ export interface RequestLog {
 }
 
 export interface RequestLogOptions {
-  prisma: PrismaClient;
+  /** The database: raw SQL for the batched inserts, Prisma for the rest. */
+  db: Pick<Database, "prisma" | "query">;
   log: Logger;
   /** Overrides the database insert (tests of the writer's isolation). */
   insert?: (rows: GatewayRequestRow[]) => Promise<void>;
@@ -77,32 +79,49 @@ export function logText(value: string | null | undefined, max = 200): string | n
   return value.replace(/\u0000/g, "\uFFFD").slice(0, max);
 }
 
+const INSERT_ROWS = `INSERT INTO "GatewayRequest"
+    ("id", "teamId", "apiKeyId", "requestId", "method", "path", "model", "stream", "status",
+     "cacheStatus", "errorType", "clientCredentials", "latencyMs", "inputTokens", "outputTokens",
+     "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens", "costUsd", "savedUsd",
+     "createdAt")
+  SELECT id, t, k, rid, m, p, mo, s, st, cs, et, cc, lat, it, ot, w5, w1, cr, cost, saved,
+    ${timestampFromMs("c")}
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::boolean[], $9::int[], $10::text[], $11::text[], $12::boolean[], $13::int[], $14::int[],
+    $15::int[], $16::int[], $17::int[], $18::int[], $19::float8[], $20::float8[], $21::float8[])
+    AS u(id, t, k, rid, m, p, mo, s, st, cs, et, cc, lat, it, ot, w5, w1, cr, cost, saved, c)`;
+
 /**
- * One multi-row INSERT from column arrays: at a thousand cached calls a second, Prisma's
- * createMany spent more CPU preparing rows than the answers themselves cost.
+ * One multi-row INSERT from column arrays, in raw SQL on the database's own pool (or PGlite):
+ * at a thousand cached calls a second, Prisma's createMany spent more CPU preparing rows than the
+ * answers themselves cost, and its `$executeRaw` still converted every array element.
  */
-export function insertRequestRows(prisma: PrismaClient) {
+export function insertRequestRows(sql: SqlQuery) {
   return async (rows: GatewayRequestRow[]): Promise<void> => {
     const col = <T>(f: (r: GatewayRequestRow) => T) => rows.map(f);
-    await prisma.$executeRaw`
-      INSERT INTO "GatewayRequest"
-        ("id", "teamId", "apiKeyId", "requestId", "method", "path", "model", "stream", "status",
-         "cacheStatus", "errorType", "clientCredentials", "latencyMs", "inputTokens",
-         "outputTokens", "cacheWrite5mTokens", "cacheWrite1hTokens", "cacheReadTokens",
-         "costUsd", "savedUsd", "createdAt")
-      SELECT * FROM unnest(
-        ${col(() => randomUUID())}::text[], ${col((r) => r.teamId)}::text[],
-        ${col((r) => r.apiKeyId)}::text[], ${col((r) => r.requestId ?? null)}::text[],
-        ${col((r) => r.method ?? "POST")}::text[], ${col((r) => r.path ?? "/v1/messages")}::text[],
-        ${col((r) => r.model)}::text[], ${col((r) => r.stream)}::boolean[],
-        ${col((r) => r.status)}::int[], ${col((r) => r.cacheStatus ?? null)}::text[],
-        ${col((r) => r.errorType ?? null)}::text[], ${col((r) => r.clientCredentials ?? false)}::boolean[],
-        ${col((r) => r.latencyMs)}::int[], ${col((r) => r.inputTokens)}::int[],
-        ${col((r) => r.outputTokens)}::int[], ${col((r) => r.cacheWrite5mTokens ?? 0)}::int[],
-        ${col((r) => r.cacheWrite1hTokens ?? 0)}::int[], ${col((r) => r.cacheReadTokens ?? 0)}::int[],
-        ${col((r) => r.costUsd ?? 0)}::float8[], ${col((r) => r.savedUsd ?? 0)}::float8[],
-        ${col((r) => r.createdAt)}::timestamp(3)[]
-      )`;
+    await sql(INSERT_ROWS, [
+      col(() => randomUUID()),
+      col((r) => r.teamId),
+      col((r) => r.apiKeyId),
+      col((r) => r.requestId ?? null),
+      col((r) => r.method ?? "POST"),
+      col((r) => r.path ?? "/v1/messages"),
+      col((r) => r.model),
+      col((r) => r.stream),
+      col((r) => r.status),
+      col((r) => r.cacheStatus ?? null),
+      col((r) => r.errorType ?? null),
+      col((r) => r.clientCredentials ?? false),
+      col((r) => r.latencyMs),
+      col((r) => r.inputTokens),
+      col((r) => r.outputTokens),
+      col((r) => r.cacheWrite5mTokens ?? 0),
+      col((r) => r.cacheWrite1hTokens ?? 0),
+      col((r) => r.cacheReadTokens ?? 0),
+      col((r) => r.costUsd ?? 0),
+      col((r) => r.savedUsd ?? 0),
+      col((r) => r.createdAt.getTime()),
+    ]);
   };
 }
 
@@ -116,7 +135,7 @@ export { isRowRejection, sqlStateOf } from "@/lib/db/sql-state";
  */
 export function createRequestLog(options: RequestLogOptions): RequestLog {
   const writer = createBatchWriter<GatewayRequestRow>({
-    insert: options.insert ?? insertRequestRows(options.prisma),
+    insert: options.insert ?? insertRequestRows(options.db.query),
     isRowError: isRowRejection,
     onDrop: (reason, error, count) =>
       options.log.warn(
@@ -137,7 +156,7 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
     write: (row) => writer.write({ ...row, model: logText(row.model) }),
     async metered(teamId, path) {
       await writer.flush();
-      const row = await options.prisma.gatewayRequest.findFirst({
+      const row = await options.db.prisma.gatewayRequest.findFirst({
         where: { teamId, path, costUsd: { gt: 0 } },
         select: { id: true },
       });

@@ -148,7 +148,7 @@ async function build(config: Env, stack: CloseStack, log: Logger): Promise<Runti
     perTeam: config.SSE_STREAMS_PER_TEAM,
   });
   scheduleRetentionSweep(config, db, metrics, stack);
-  const requestLog = createRequestLog({ prisma: db.prisma, log: logger.child("gateway") });
+  const requestLog = createRequestLog({ db, log: logger.child("gateway") });
   stack.defer("gateway request log", () => requestLog.close());
   const warmJobs = buildWarmJobs({ db, caller: gatewayCaller, cacheServices, requestLog, stack });
 

@@ -49,7 +49,7 @@ describe(`the request log on ${dbKind}`, () => {
   it("isolates poisoned rows (a NUL byte, a deleted team), drops only them, and writes every row after them", async () => {
     const warnings: string[] = [];
     const log = createRequestLog({
-      prisma: db.prisma,
+      db,
       log: quietLogger(warnings),
       flushMs: 60_000,
     });
@@ -75,11 +75,16 @@ describe(`the request log on ${dbKind}`, () => {
   });
 
   it("keeps a row whose model carries a NUL (the client's text), with the NUL replaced", async () => {
-    const log = createRequestLog({ prisma: db.prisma, log: quietLogger() });
-    log.write(row({ model: "claude\u0000sim", status: 400, errorType: "invalid_request_error" }));
+    const log = createRequestLog({ db, log: quietLogger() });
+    const createdAt = new Date("2026-03-29T01:30:05.123Z");
+    log.write(
+      row({ model: "claude\u0000sim", status: 400, errorType: "invalid_request_error", createdAt }),
+    );
     await log.close();
     const kept = await db.prisma.gatewayRequest.findFirst({ where: { status: 400 } });
     expect(kept?.model).toBe("claude\uFFFDsim");
     expect(kept?.errorType).toBe("invalid_request_error");
+    // Written as epoch ms in raw SQL, read back through Prisma: the same instant, to the ms.
+    expect(kept?.createdAt.toISOString()).toBe(createdAt.toISOString());
   });
 });
