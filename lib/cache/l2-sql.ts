@@ -7,7 +7,8 @@ import type { ServedEntry, StoredEntry } from "./l2-store";
  * The L2 hot path's statements in raw SQL, run on the pool (or PGlite) beside Prisma's: one
  * primary-key read without the request column, and batched writes as one statement per batch.
  * Through Prisma, a point read cost 2.8 ms of CPU on PGlite and an upsert 6.9 ms (its query
- * compiler and result mapping); raw, 1.2 ms, and a 50-row upsert 3 ms in all. Times travel as epoch milliseconds (lib/db/epoch-ms.ts).
+ * compiler and result mapping); raw, 1.2 ms, and a 50-row upsert 3 ms in all. Times travel as
+ * epoch milliseconds (lib/db/epoch-ms.ts).
  */
 
 const SELECT_SERVED = `SELECT "key", "teamId", "agentId", "model", "response", "encrypted", "hmac",
@@ -60,7 +61,8 @@ const UPSERT_MANY = `INSERT INTO "CacheEntry" ("key", "teamId", "agentId", "mode
     "response", "encrypted", "hmac", "sizeBytes", "inputTokens", "outputTokens", "latencyMs",
     "hitCount", "createdAt", "lastHitAt", "expiresAt")
   SELECT k, t, a, m, r::jsonb, resp, enc, h, sb, it, ot, lat, hc,
-    ${timestampFromMs("c")}, ${timestampFromMs("lh")}, CASE WHEN e IS NULL THEN NULL ELSE ${timestampFromMs("e")} END
+    ${timestampFromMs("c")}, ${timestampFromMs("lh")},
+    CASE WHEN e IS NULL THEN NULL ELSE ${timestampFromMs("e")} END
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
     $7::boolean[], $8::text[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[],
     $14::float8[], $15::float8[], $16::float8[])

@@ -12,7 +12,7 @@
  */
 export { runPlan, type RunOptions } from "./run-orchestrator";
 export type { CompletedStep } from "./completed-steps";
-export { stepContent } from "./step-request";
+export { stepContent, stepRequest } from "./step-request";
 export {
   compilePlan,
   type AgentSnapshot,

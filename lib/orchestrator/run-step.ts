@@ -48,12 +48,10 @@ export async function runStep(
   content: string,
   rt: StepRuntime,
 ): Promise<StepOutcome> {
-  // A fallback model gets the same request made for it (sampling parameters follow the model).
+  // Each model, the agent's or a fallback, gets the request made for it (sampling parameters
+  // follow the model).
   const requestOn = (model: string) => stepRequest(content, step, model);
-  const base = {
-    request: requestOn(step.agent.model),
-    cache: stepCacheControl(step, rt.cacheControl),
-  };
+  const base = { cache: stepCacheControl(step, rt.cacheControl) };
   const models = stepModels(step.agent);
   let modelIndex = 0;
   let call = callOn(base, requestOn, models, modelIndex, rt);
@@ -170,7 +168,7 @@ function announceSwitch(
  * fallbacks always does.
  */
 function callOn(
-  base: AttemptCall,
+  base: Omit<AttemptCall, "request">,
   requestOn: (model: string) => AttemptCall["request"],
   models: readonly string[],
   index: number,

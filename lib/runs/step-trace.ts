@@ -1,7 +1,6 @@
 import "server-only";
-import { takesSamplingParams } from "@/lib/llm/sampling-params";
 import type { PrismaClient } from "@/lib/db";
-import { type CompiledStep, stepContent } from "@/lib/orchestrator";
+import { type CompiledStep, stepContent, stepRequest } from "@/lib/orchestrator";
 import { readAgentSnapshot } from "./agent-snapshot";
 import { cacheReason } from "./cache-reason";
 import { getRunRowOrThrow } from "./queries";
@@ -32,12 +31,14 @@ export async function getRunTrace(
         dependsOn: step.dependsOn.filter((d) => outputs.has(d)),
         ...(step.input === null ? {} : { input: step.input }),
       };
+      const content = stepContent(run.task, compiled, outputs);
       return {
         key: step.key,
         model: agent.model,
         system: agent.system,
-        content: stepContent(run.task, compiled, outputs),
-        temperature: takesSamplingParams(agent.model) ? agent.temperature : null,
+        content,
+        // What was sent, as the step's request has it: none on models that take no temperature.
+        temperature: stepRequest(content, compiled).temperature ?? null,
         maxTokens: agent.maxTokens,
         cacheReason: cacheReason(step.cacheStatus, agent),
       };
