@@ -27,7 +27,7 @@ export async function connectPostgres(connectionString: string): Promise<SqlConn
 }
 
 /** PGlite is a single session already; closing it is the owner's job, not this wrapper's. */
-export function wrapPGlite(db: PGlite): SqlConnection {
+export function wrapPGlite(db: Pick<PGlite, "query" | "exec">): SqlConnection {
   return {
     exec: async (sql) => {
       await db.exec(sql);
