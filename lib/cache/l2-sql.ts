@@ -14,7 +14,7 @@ import type { ServedEntry, StoredEntry } from "./l2-store";
 const SELECT_SERVED = `SELECT "key", "teamId", "agentId", "model", "response", "encrypted", "hmac",
     "sizeBytes", "inputTokens", "outputTokens", "latencyMs", "hitCount",
     ${epochMsOf("createdAt")}, ${epochMsOf("lastHitAt")}, ${epochMsOf("expiresAt")}
-  FROM "CacheEntry" WHERE "key" = $1`;
+  FROM "CacheEntry" WHERE "key" = ANY($1::text[])`;
 
 interface ServedRow extends Record<string, unknown> {
   key: string;
@@ -34,10 +34,19 @@ interface ServedRow extends Record<string, unknown> {
   expiresAtMs: number | null;
 }
 
-/** The row a hit serves, or null: one indexed read, the request column left out. */
-export async function selectServed(sql: SqlQuery, key: string): Promise<ServedEntry | null> {
-  const [row] = await sql<ServedRow>(SELECT_SERVED, [key]);
-  if (row === undefined) return null;
+/**
+ * The rows hits serve, by key (absent keys are absent): one indexed read for all of them, the
+ * request column left out.
+ */
+export async function selectServed(
+  sql: SqlQuery,
+  keys: readonly string[],
+): Promise<Map<string, ServedEntry>> {
+  const rows = await sql<ServedRow>(SELECT_SERVED, [keys]);
+  return new Map(rows.map((row) => [row.key, servedOf(row)]));
+}
+
+function servedOf(row: ServedRow): ServedEntry {
   return {
     key: row.key,
     teamId: row.teamId,

@@ -1,7 +1,8 @@
 import "server-only";
 import type { PrismaClient, SqlQuery } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { selectServed, touchMany, upsertMany } from "./l2-sql";
+import { batchedServedReader } from "./l2-read-batch";
+import { touchMany, upsertMany } from "./l2-sql";
 import type { L2Store, ServedEntry, StoredEntry } from "./l2-store";
 
 /** Who an evicted row belonged to: enough for the eviction counter in CacheStat. */
@@ -64,9 +65,10 @@ export function createPrismaL2Store(
   const now = options.now ?? Date.now;
 
   const { sql } = options;
+  const readServed = sql && batchedServedReader(sql);
   return {
     async get(key) {
-      if (sql) return guard("read", () => selectServed(sql, key));
+      if (readServed) return guard("read", () => readServed(key));
       const row = await guard("read", () => prisma.cacheEntry.findUnique({ where: { key } }));
       return row === null ? null : served(toEntry(row));
     },
